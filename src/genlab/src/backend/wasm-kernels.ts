@@ -3,32 +3,35 @@
  *
  * tfjs-backend-wasm 4.22 ships no `Conv2DBackpropFilter` kernel, so any conv
  * model fails to train on wasm ("Cannot find registered kernel"), and its
- * `Conv2DBackpropInput` is a scalar C++ loop (~9x slower than the forward
- * XNNPACK conv on the DCGAN shapes). Both are composed here from wasm kernels
- * that are fast (PadV2, Transpose, StridedSlice, Concat on axis 0, BatchMatMul,
- * Conv2D/XNNPACK).
+ * `Conv2DBackpropInput` is a scalar C++ loop (~5x slower than the forward
+ * XNNPACK conv of the same size on the DCGAN shapes). Both are composed here
+ * from wasm kernels that are fast: DepthwiseConv2dNative and Conv2D (XNNPACK),
+ * Transpose of rank <= 5, BatchMatMul without transpose flags.
  *
  * Filter gradient (im2col + one matmul). For NHWC, stride s, dilation 1 and
- * x_pad = x zero-padded by the `top`/`left` amounts tfjs computes:
+ * x_pad = x zero-padded by the top/left amounts tfjs computes
+ * (backend_util.computeConv2DInfo):
  *
  *   dW[kh,kw,ci,co] = Σ_{b,oh,ow} x_pad[b, oh·s+kh, ow·s+kw, ci] · dy[b,oh,ow,co]
  *
- * With M = b·outH·outW and K = (kh,kw,ci) flattened, the strided window
- * x_pad[:, kh::s, kw::s, :] for each offset (kh,kw) is one K-row block of an
- * im2colᵀ matrix `colT` [K, M], so dW = colT · dy[M, outC]. x is transposed
- * once to [inC, N, H, W] *before* slicing so that every slice is already a
- * [inC, M] block and the blocks are joined by a contiguous axis-0 concat
- * (wasm's Concat on the last axis is a JS element loop), and the matmul needs
- * no transpose flag (wasm's BatchMatMul with transposeA was ~7x slower than an
- * explicit Transpose + plain matmul on the DCGAN conv2 shape).
+ * With M = b·outH·outW and K = (ci,kh,kw) flattened, col[M, K] holds
+ * x_pad[b, oh·s+kh, ow·s+kw, ci], so dW = colᵀ · dy[M, outC]. col is produced
+ * by one depthwise conv with one-hot (identity) filters, which copies values
+ * exactly; 25 strided slices + concat (the textbook im2col) measured 414 ms of
+ * StridedSlice alone on DCGAN conv2 against 15 ms for the depthwise conv. colᵀ
+ * is formed by an explicit Transpose: wasm BatchMatMul with transposeA was
+ * ~10x slower than Transpose + plain matmul (380 vs 36 ms on that shape).
  *
- * Input gradient (transposed conv as a forward conv):
+ * Input gradient (sub-pixel form of the transposed conv). With u = h + top
+ * written as u = s·q + r (0 <= r < s), and T = ceil(K/s):
  *
- *   dx[b,h,w,ci] = Σ_{kh,kw,co} dy_dil[b, h+kh-pT, w+kw-pL, co] · W[K-1-kh, K-1-kw, ci, co]
+ *   dx[b, u-top, ci] = Σ_{t<T, co} dy[b, q-t, co] · W[s·t + r, ci, co]     (per spatial axis)
  *
- * where dy_dil has s-1 zeros between dy elements and pT = K-1-top; this is a
- * stride-1 forward Conv2D (XNNPACK) of the dilated dy with the spatially
- * flipped filter whose in/out channels are swapped.
+ * i.e. for each phase r a stride-1 correlation of dy with a sub-filter. All s²
+ * phases are one stride-1 forward Conv2D (XNNPACK) of dy with a [T, T, outC,
+ * s·s·inC] filter (taps flipped, W zero-padded to T·s), followed by
+ * depth-to-space and a crop of `top`/`left`. Unlike dilating dy with zeros this
+ * does no s²-fold wasted work.
  *
  * Only NHWC with dilation 1 is supported (what tfjs-layers Conv2D /
  * Conv2DTranspose emit for genlab's models); other cases throw.
@@ -44,6 +47,8 @@ const OVERRIDDEN_KERNELS = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput] as 
 /** Built-in wasm kernels displaced by ours, kept so they can be restored / benchmarked. */
 const displaced = new Map<string, tf.KernelConfig>();
 let registered = false;
+/** Backends on which the displaced built-in Conv2DBackpropInput's setupFunc has run. */
+const builtinSetUp = new WeakSet<tf.KernelBackend>();
 
 /**
  * Kernel inputs arrive as Tensors when the kernel is run through
@@ -51,7 +56,7 @@ let registered = false;
  * a bare TensorInfo is rejected instead of being wrapped in an untracked Tensor
  * whose disposal would free data the caller owns.
  */
-function asTensor(info: tf.TensorInfo, name: string): tf.Tensor {
+function asTensor(info: tf.TensorInfo | undefined, name: string): tf.Tensor {
   if (info instanceof tf.Tensor) return info;
   throw new Error(`genlab wasm conv kernel: input '${name}' must be a tf.Tensor (run it through tf.engine().runKernel)`);
 }
@@ -67,9 +72,9 @@ function checkSupported(kernel: string, dataFormat: string, convInfo: tf.backend
 }
 
 /**
- * Conv2DBackpropFilter as im2colᵀ · dy (see file comment). Why this shape of
- * computation: all heavy lifting is one BatchMatMul without transpose flags,
- * and the im2col copy is built from C++ StridedSlice + contiguous Concat.
+ * Conv2DBackpropFilter as colᵀ · dy (see file comment). Why this shape of
+ * computation: the heavy lifting is one BatchMatMul without transpose flags,
+ * and the im2col copy is one depthwise conv instead of kh·kw slow StridedSlices.
  *
  * Returns a Tensor created inside `tf.tidy`: the engine's runKernelFunc passes
  * kernel outputs that already are Tensors (they have `rank`) straight through
@@ -93,7 +98,7 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
     // im2col by a depthwise conv with one-hot filters: output channel ci·KK + (i·kw + j)
     // of tap (i, j) copies x_pad[b, oh·s+i, ow·s+j, ci] exactly (1·v plus zeros).
     const kk = kh * kw;
-    const oneHot = tf.reshape(tf.oneHot(tf.range(0, kk, 1, 'int32'), kk), [kh, kw, 1, kk]);
+    const oneHot = tf.reshape(tf.eye(kk), [kh, kw, 1, kk]);
     const taps = inChannels === 1 ? oneHot : tf.tile(oneHot, [1, 1, inChannels, 1]);
     const explicit: tf.backend_util.ExplicitPadding = [
       [0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0],
@@ -110,13 +115,18 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
 }
 
 /**
- * Conv2DBackpropInput as a stride-1 forward Conv2D of the zero-dilated dy with
- * the flipped, channel-swapped filter (see file comment). Why: the built-in
- * wasm kernel is a scalar loop, while Conv2D runs on XNNPACK; even though
- * dilation makes the conv do s² times the useful multiply-adds, it wins on the
- * DCGAN / conv-VAE shapes (numbers in bench/NOTES.md).
+ * Conv2DBackpropInput as one stride-1 forward Conv2D producing all s² output
+ * phases, then depth-to-space (see file comment). Why: the built-in wasm kernel
+ * is a scalar loop while Conv2D runs on XNNPACK (2.5-4x faster on the DCGAN /
+ * conv-VAE shapes, bench/NOTES.md); for one-channel dx with stride > 1 the
+ * built-in stays faster and is delegated to. Returns a Tensor (see
+ * conv2DBackpropFilter) or, when delegating, the built-in's TensorInfo.
  */
-function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.Tensor {
+function conv2DBackpropInput(args: {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+  backend: tf.KernelBackend;
+}): tf.TensorInfo {
   const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
   const dy = asTensor(args.inputs.dy, 'dy') as tf.Tensor4D;
   const filter = asTensor(args.inputs.filter, 'filter') as tf.Tensor4D;
@@ -127,44 +137,48 @@ function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.N
   checkSupported('Conv2DBackpropInput', dataFormat, convInfo);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = convInfo;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = convInfo;
+  const builtin = displaced.get(tf.Conv2DBackpropInput);
+  if (builtin != null && inChannels === 1 && (sh > 1 || sw > 1)) {
+    // dx with one channel and stride > 1: the conv below would have only sh·sw output
+    // channels (poor XNNPACK use) plus a crop, and the built-in loop skips 1 - 1/s² of the
+    // taps; measured 9.5 vs 13 ms on DCGAN D conv1 (bench/NOTES.md). Its setupFunc
+    // (binding the C function) only ran if it was registered when the backend started.
+    if (!builtinSetUp.has(args.backend)) {
+      builtin.setupFunc?.(args.backend);
+      builtinSetUp.add(args.backend);
+    }
+    return builtin.kernelFunc({ inputs: args.inputs, attrs: args.attrs ?? {}, backend: args.backend }) as tf.TensorInfo;
+  }
 
   return tf.tidy(() => {
-    // Zero-dilate: [b,oh,1,ow,1,c] padded to [b,oh,sh,ow,sw,c] → [b, oh·sh, ow·sw, c]; the
-    // last sh-1 rows / sw-1 cols are surplus zeros, accounted for in the padding below.
-    let dyDil: tf.Tensor4D = dy;
-    if (sh > 1 || sw > 1) {
-      const d6 = tf.reshape(dy, [batchSize, outHeight, 1, outWidth, 1, outChannels]);
-      const p6 = tf.pad(d6, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-      dyDil = tf.reshape(p6, [batchSize, outHeight * sh, outWidth * sw, outChannels]);
-    }
-    // Stride-1 "valid" conv over dyDil padded by [before, after] gives inHeight rows when
-    // before = K-1-top and after = inHeight-1+top-(outH-1)·s - (s-1 surplus zeros).
-    const padTop = kh - 1 - padInfo.top;
-    const padBottom = inHeight - 1 + padInfo.top - (outHeight - 1) * sh - (sh - 1);
-    const padLeft = kw - 1 - padInfo.left;
-    const padRight = inWidth - 1 + padInfo.left - (outWidth - 1) * sw - (sw - 1);
-    let src: tf.Tensor4D = dyDil;
-    if (padTop < 0 || padBottom < 0 || padLeft < 0 || padRight < 0) {
-      // Explicit pads larger than the kernel, or surplus zeros past the last read row: crop.
-      const t = Math.max(0, -padTop);
-      const l = Math.max(0, -padLeft);
-      const h = src.shape[1] - t - Math.max(0, -padBottom);
-      const w = src.shape[2] - l - Math.max(0, -padRight);
-      src = tf.slice(src, [0, t, l, 0], [batchSize, h, w, outChannels]);
-    }
-    // W[kh,kw,ci,co] → flipped spatially, as a [kh,kw,co,ci] forward filter.
-    const flipped = tf.reverse(tf.transpose(filter, [0, 1, 3, 2]), [0, 1]) as tf.Tensor4D;
+    // Sub-pixel form: with u = h + top = s·q + r, dx[u] = Σ_t dy[q - t] · W[s·t + r], so one
+    // stride-1 conv of dy (padded by T-1 on top, T = ceil(K/s)) with filter
+    // F[a, b, co, (rh, rw, ci)] = W[s·(T-1-a) + rh, s·(T-1-b) + rw, ci, co] (zero past K)
+    // yields all s² phases r as channels; depth-to-space + crop gives dx.
+    const th = Math.ceil(kh / sh);
+    const tw = Math.ceil(kw / sw);
+    const qh = Math.floor((inHeight - 1 + padInfo.top) / sh) + 1; // phase rows needed
+    const qw = Math.floor((inWidth - 1 + padInfo.left) / sw) + 1;
+    const wPad = th * sh > kh || tw * sw > kw
+      ? tf.pad(filter, [[0, th * sh - kh], [0, tw * sw - kw], [0, 0], [0, 0]])
+      : filter;
+    // [th, sh, tw, sw·inC, outC] → [th, tw, outC, sh, sw·inC] (5-D: wasm's 6-D transpose is
+    // ~20x slower), then flip both tap axes at once by reversing the flattened th·tw axis.
+    const taps = tf.transpose(tf.reshape(wPad, [th, sh, tw, sw * inChannels, outChannels]), [0, 2, 4, 1, 3]);
+    const flat = tf.reshape(taps, [th * tw, outChannels * sh * sw * inChannels]);
+    const f = tf.reshape(th * tw > 1 ? tf.reverse(flat, 0) : flat, [th, tw, outChannels, sh * sw * inChannels]);
     const explicit: tf.backend_util.ExplicitPadding = [
-      [0, 0],
-      [Math.max(0, padTop), Math.max(0, padBottom)],
-      [Math.max(0, padLeft), Math.max(0, padRight)],
-      [0, 0],
+      [0, 0], [th - 1, Math.max(0, qh - outHeight)], [tw - 1, Math.max(0, qw - outWidth)], [0, 0],
     ];
-    const dx = tf.conv2d(src, flipped, 1, explicit, 'NHWC');
-    if (dx.shape[1] !== inHeight || dx.shape[2] !== inWidth || dx.shape[3] !== inChannels) {
-      throw new Error(`genlab wasm Conv2DBackpropInput: internal shape error, got [${dx.shape}] for input [${inputShape}]`);
+    let phases = tf.conv2d(dy, f as tf.Tensor4D, 1, explicit, 'NHWC'); // [N, ≥qh, ≥qw, sh·sw·inC]
+    const [, ph, pw] = phases.shape;
+    if (sh > 1 || sw > 1) {
+      // Depth-to-space [N·ph, pw, sh, sw·inC] → [N·ph, sh, pw, sw·inC] = [N, ph·sh, pw·sw, inC].
+      const p4 = tf.reshape(phases, [batchSize * ph, pw, sh, sw * inChannels]);
+      phases = tf.reshape(tf.transpose(p4, [0, 2, 1, 3]), [batchSize, ph * sh, pw * sw, inChannels]);
     }
-    return dx;
+    if (padInfo.top === 0 && padInfo.left === 0 && ph * sh === inHeight && pw * sw === inWidth) return phases;
+    return tf.slice(phases, [0, padInfo.top, padInfo.left, 0], [batchSize, inHeight, inWidth, inChannels]);
   });
 }
 

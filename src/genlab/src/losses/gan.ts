@@ -58,6 +58,22 @@ export function optimalDiscriminator(pData: ArrayLike<number>, pG: ArrayLike<num
 }
 
 /**
+ * logit D*(x) = log p_data(x) − log p_g(x). On a grid, use this rather than {@link optimalDiscriminator}:
+ * where p_g is e^−135 times p_data, D* rounds to exactly 1 and log(1 − D*) becomes −∞, while the
+ * logit keeps the information (log(1 − D) = −softplus(logit)).
+ */
+export function optimalDiscriminatorLogit(pData: ArrayLike<number>, pG: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(pData.length);
+  for (let i = 0; i < pData.length; i++) out[i] = Math.log(pData[i]) - Math.log(pG[i]);
+  return out;
+}
+
+/** softplus(x) = log(1 + eˣ) in float64 without overflow. */
+function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
+/**
  * JSD(p ‖ q) = ½ KL(p ‖ m) + ½ KL(q ‖ m), m = (p + q)/2, in nats, for two discrete distributions
  * (or densities on a grid, weighted by the cell width `dx`). Between 0 and log 2.
  */
@@ -72,14 +88,16 @@ export function jensenShannonDivergence(p: ArrayLike<number>, q: ArrayLike<numbe
 }
 
 /**
- * V(D, G) computed exactly for densities on a grid: ∫ p_data log D + p_g log(1 − D) dx.
- * With D = D* it equals −log 4 + 2·JSD(p_data ‖ p_g) (Theorem 1), the identity the notebook checks.
+ * V(D, G) computed exactly for densities on a grid, ∫ p_data log D + p_g log(1 − D) dx, with D given
+ * by its logits (log D = −softplus(−ℓ), log(1 − D) = −softplus(ℓ), finite where D rounds to 0 or 1).
+ * With ℓ = {@link optimalDiscriminatorLogit} it equals −log 4 + 2·JSD(p_data ‖ p_g) (Theorem 1),
+ * the identity the notebook checks.
  */
-export function ganValueOnGrid(pData: ArrayLike<number>, pG: ArrayLike<number>, d: ArrayLike<number>, dx = 1): number {
+export function ganValueOnGrid(pData: ArrayLike<number>, pG: ArrayLike<number>, dLogits: ArrayLike<number>, dx = 1): number {
   let v = 0;
   for (let i = 0; i < pData.length; i++) {
-    if (pData[i] > 0) v += pData[i] * Math.log(d[i]);
-    if (pG[i] > 0) v += pG[i] * Math.log(1 - d[i]);
+    if (pData[i] > 0) v -= pData[i] * softplus(-dLogits[i]);
+    if (pG[i] > 0) v -= pG[i] * softplus(dLogits[i]);
   }
   return v * dx;
 }

@@ -24,7 +24,7 @@ export interface Gan {
  * output becomes tanh because we scale data to [-1, 1], and z is Gaussian like the DCGAN's.
  */
 export function mlpGenerator(latentDim = 100, hidden = [1200, 1200], seed = 0): tf.LayersModel {
-  const init = new SeededInit(seed);
+  const init = new SeededInit(seed, 'generator');
   const model = tf.sequential({ name: 'mlp_generator' });
   hidden.forEach((units, i) =>
     model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: init.glorot(), ...(i === 0 ? { inputShape: [latentDim] } : {}) })),
@@ -38,7 +38,7 @@ export function mlpGenerator(latentDim = 100, hidden = [1200, 1200], seed = 0): 
  * units with dropout; LeakyReLU keeps gradients alive in the same way and needs no custom layer.
  */
 export function mlpDiscriminator(hidden = [512, 256], seed = 0): tf.LayersModel {
-  const init = new SeededInit(seed + 1);
+  const init = new SeededInit(seed, 'discriminator');
   const model = tf.sequential({ name: 'mlp_discriminator' });
   hidden.forEach((units, i) => {
     model.add(tf.layers.dense({ units, kernelInitializer: init.glorot(), ...(i === 0 ? { inputShape: [PIXELS] } : {}) }));
@@ -54,7 +54,7 @@ export function mlpDiscriminator(hidden = [512, 256], seed = 0): tf.LayersModel 
  * convolution, so that layer and the next collapse into one linear map.
  */
 export function dcganGenerator(latentDim = 100, seed = 0): tf.LayersModel {
-  const init = new SeededInit(seed);
+  const init = new SeededInit(seed, 'generator');
   return tf.sequential({
     name: 'dcgan_generator',
     layers: [
@@ -76,7 +76,7 @@ export function dcganGenerator(latentDim = 100, seed = 0): tf.LayersModel {
  * dropout is left out: the DCGAN paper uses none, and unseeded dropout would break reproducibility.
  */
 export function dcganDiscriminator(seed = 0): tf.LayersModel {
-  const init = new SeededInit(seed + 1);
+  const init = new SeededInit(seed, 'discriminator');
   return tf.sequential({
     name: 'dcgan_discriminator',
     layers: [

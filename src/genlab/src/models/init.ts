@@ -9,8 +9,9 @@ type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 
 export class SeededInit {
   private readonly rng: Rng;
-  constructor(seed: number) {
-    this.rng = new Rng(`init-${seed}`);
+  /** `stream` keeps networks apart: generator seed s+1 must not repeat discriminator seed s. */
+  constructor(seed: number, stream: string) {
+    this.rng = new Rng(`init-${stream}-${seed}`);
   }
   glorot(): Initializer {
     return tf.initializers.glorotUniform({ seed: this.rng.seed() });

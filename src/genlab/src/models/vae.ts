@@ -23,7 +23,7 @@ export interface Vae {
 
 /** Kingma & Welling 2014's MNIST VAE: one tanh hidden layer in the encoder and in the decoder. */
 function mlpVae(latentDim: number, hidden: number, seed: number): Vae {
-  const init = new SeededInit(seed);
+  const init = new SeededInit(seed, 'vae');
   const encoder = tf.sequential({
     name: 'mlp_encoder',
     layers: [
@@ -43,7 +43,7 @@ function mlpVae(latentDim: number, hidden: number, seed: number): Vae {
 
 /** The convolutional VAE of TensorFlow's CVAE tutorial: two stride-2 convolutions each way. */
 function convVae(latentDim: number, seed: number): Vae {
-  const init = new SeededInit(seed);
+  const init = new SeededInit(seed, 'vae');
   const encoder = tf.sequential({
     name: 'conv_encoder',
     layers: [

@@ -1,0 +1,243 @@
+/**
+ * genlab's composed wasm conv-gradient kernels against the tfjs `cpu` backend.
+ * Run: node --import tsx --test test/backend/wasm-kernels.test.ts
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernels } from '../../src/genlab/src/backend/wasm-kernels';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'same' | 'valid';
+
+/** Deterministic values so that cpu and wasm see identical inputs. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function values(n: number, rand: () => number): Float32Array {
+  return Float32Array.from({ length: n }, () => rand() * 2 - 1);
+}
+
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+/** Max |a-b| must stay below 1e-4 relative to the reference magnitude (at least 1). */
+function assertClose(actual: Float32Array | Int32Array | Uint8Array, expected: Float32Array | Int32Array | Uint8Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let maxDiff = 0;
+  let maxRef = 0;
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(Number.isFinite(actual[i]), `${what}: non-finite value at ${i}`);
+    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+    maxRef = Math.max(maxRef, Math.abs(expected[i]));
+  }
+  assert.ok(maxDiff <= 1e-4 * Math.max(1, maxRef), `${what}: max abs diff ${maxDiff} (max |ref| ${maxRef})`);
+}
+
+interface ConvCase {
+  x: Shape4;
+  filter: Shape4;
+  stride: number;
+  pad: Pad;
+}
+
+function outShape(c: ConvCase): Shape4 {
+  const [b, h, w] = c.x;
+  const [kh, kw, , co] = c.filter;
+  const o = (n: number, k: number) => (c.pad === 'same' ? Math.ceil(n / c.stride) : Math.ceil((n - k + 1) / c.stride));
+  return [b, o(h, kh), o(w, kw), co];
+}
+
+interface Grads {
+  dx: Float32Array;
+  dFilter: Float32Array;
+  transpose: Float32Array;
+  backpropFilter: Float32Array;
+}
+
+/** Grads of sum(conv2d(x, f) · g) via tf.grads, plus the two kernels called directly. */
+async function convGrads(backend: string, c: ConvCase, seed: number): Promise<Grads> {
+  await tf.setBackend(backend);
+  const rand = mulberry32(seed);
+  const dyShape = outShape(c);
+  const x = tf.tensor4d(values(size(c.x), rand), c.x);
+  const f = tf.tensor4d(values(size(c.filter), rand), c.filter);
+  const g = tf.tensor4d(values(size(dyShape), rand), dyShape);
+  const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), g)),
+  )([x, f]);
+  const tr = tf.conv2dTranspose(g, f, c.x, c.stride, c.pad);
+  const bf = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: g }, {
+    strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const out: Grads = {
+    dx: (await dx.data()) as Float32Array,
+    dFilter: (await df.data()) as Float32Array,
+    transpose: (await tr.data()) as Float32Array,
+    backpropFilter: (await bf.data()) as Float32Array,
+  };
+  tf.dispose([x, f, g, dx, df, tr, bf]);
+  return out;
+}
+
+/** Random conv shapes: strides 1/2, same/valid, odd sizes, 3..5 kernels, 1..5 channels, batch 1..3. */
+function randomCases(n: number, seed: number): ConvCase[] {
+  const rand = mulberry32(seed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+  const cases: ConvCase[] = [
+    // Fixed corners first: one-channel dx with stride 2 (delegated to the built-in kernel),
+    // even kernel with 'same' (asymmetric padding), stride 1.
+    { x: [2, 7, 9, 1], filter: [5, 5, 1, 3], stride: 2, pad: 'same' },
+    { x: [1, 7, 9, 2], filter: [4, 4, 2, 3], stride: 2, pad: 'same' },
+    { x: [3, 5, 5, 3], filter: [3, 3, 3, 1], stride: 1, pad: 'valid' },
+    { x: [1, 9, 7, 1], filter: [3, 3, 1, 2], stride: 1, pad: 'same' },
+  ];
+  while (cases.length < n) {
+    const k = pick([3, 4, 5]);
+    const pad = pick<Pad>(['same', 'valid']);
+    const h = pick([5, 7, 8, 9, 11]);
+    const w = pick([5, 7, 9, 10]);
+    cases.push({
+      x: [1 + Math.floor(rand() * 3), Math.max(h, k), Math.max(w, k), 1 + Math.floor(rand() * 5)],
+      filter: [k, pick([3, 4, 5]), 0, 1 + Math.floor(rand() * 5)] as Shape4,
+      stride: pick([1, 2]),
+      pad,
+    });
+    const c = cases[cases.length - 1];
+    c.filter[2] = c.x[3];
+    c.x[2] = Math.max(c.x[2], c.filter[1]);
+  }
+  return cases;
+}
+
+test('registerWasmKernels registers both kernels on wasm and is idempotent', async () => {
+  await tf.setBackend('wasm');
+  registerWasmKernels();
+  const first = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm');
+  registerWasmKernels();
+  assert.ok(first != null);
+  assert.equal(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm'), first);
+  assert.ok(tf.getKernel(tf.Conv2DBackpropInput, 'wasm') != null);
+});
+
+for (const [i, c] of randomCases(16, 20240607).entries()) {
+  const name = `x ${c.x} filter ${c.filter} stride ${c.stride} ${c.pad}`;
+  test(`conv2d grads match cpu: ${name}`, async () => {
+    registerWasmKernels();
+    const ref = await convGrads('cpu', c, 1000 + i);
+    const got = await convGrads('wasm', c, 1000 + i);
+    assertClose(got.dx, ref.dx, 'dL/dx (Conv2DBackpropInput via tf.grads)');
+    assertClose(got.dFilter, ref.dFilter, 'dL/dW (Conv2DBackpropFilter via tf.grads)');
+    assertClose(got.transpose, ref.transpose, 'conv2dTranspose');
+    assertClose(got.backpropFilter, ref.backpropFilter, 'Conv2DBackpropFilter kernel');
+  });
+}
+
+test('no tensors leak from the kernels, directly or under tf.grads', async () => {
+  await tf.setBackend('wasm');
+  registerWasmKernels();
+  const c: ConvCase = { x: [2, 9, 7, 3], filter: [5, 5, 3, 4], stride: 2, pad: 'same' };
+  const c1: ConvCase = { x: [2, 9, 7, 1], filter: [5, 5, 1, 4], stride: 2, pad: 'same' }; // delegated path
+  const make = (cc: ConvCase) => ({
+    x: tf.randomNormal(cc.x) as tf.Tensor4D,
+    f: tf.randomNormal(cc.filter) as tf.Tensor4D,
+    dy: tf.randomNormal(outShape(cc)) as tf.Tensor4D,
+  });
+  const a = make(c);
+  const b = make(c1);
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 10; i++) {
+    for (const [cc, t] of [[c, a], [c1, b]] as const) {
+      const bf = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: t.x, dy: t.dy }, {
+        strides: cc.stride, pad: cc.pad, dataFormat: 'NHWC', filterShape: cc.filter,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const tr = tf.conv2dTranspose(t.dy, t.f, cc.x, cc.stride, cc.pad);
+      const grads = tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+        tf.sum(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, cc.stride, cc.pad)),
+      )([t.x, t.f]);
+      await bf.data();
+      tf.dispose([bf, tr, ...grads]);
+    }
+  }
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose([a.x, a.f, a.dy, b.x, b.f, b.dy]);
+});
+
+test('unsupported data format throws a clear error', async () => {
+  await tf.setBackend('wasm');
+  registerWasmKernels();
+  const x = tf.zeros([1, 3, 7, 7]);
+  const dy = tf.zeros([1, 4, 4, 4]);
+  assert.throws(
+    () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+      strides: 2, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4],
+    } as unknown as tf.NamedAttrMap),
+    /only dataFormat 'NHWC'/,
+  );
+  tf.dispose([x, dy]);
+});
+
+/**
+ * DCGAN generator (convT 128→64, 64→1, 5x5 stride 2) feeding the discriminator (conv
+ * 1→64, 64→128): gradients of the generator loss w.r.t. all four conv filters. The
+ * cpu reference is slow (its Conv2DBackpropFilter is a scalar loop: ~60 s per call at
+ * batch 64), so the comparison uses batch 2 with the DCGAN layer shapes.
+ */
+async function dcganStep(backend: string, batch: number, seed: number): Promise<{ grads: Float32Array[]; loss: number }> {
+  await tf.setBackend(backend);
+  const rand = mulberry32(seed);
+  const init = (s: Shape4, scale: number) => tf.tensor4d(values(size(s), rand).map((v) => v * scale), s);
+  const z = init([batch, 7, 7, 128], 1);
+  const g1 = init([5, 5, 64, 128], 0.05);
+  const g2 = init([5, 5, 1, 64], 0.05);
+  const d1 = init([5, 5, 1, 64], 0.1);
+  const d2 = init([5, 5, 64, 128], 0.05);
+  const f = (wG1: tf.Tensor, wG2: tf.Tensor, wD1: tf.Tensor, wD2: tf.Tensor) => {
+    const h = tf.relu(tf.conv2dTranspose(z, wG1 as tf.Tensor4D, [batch, 14, 14, 64], 2, 'same'));
+    const img = tf.tanh(tf.conv2dTranspose(h, wG2 as tf.Tensor4D, [batch, 28, 28, 1], 2, 'same'));
+    const a = tf.leakyRelu(tf.conv2d(img, wD1 as tf.Tensor4D, 2, 'same'), 0.2);
+    const logits = tf.mean(tf.conv2d(a, wD2 as tf.Tensor4D, 2, 'same'), [1, 2, 3]);
+    return tf.mean(tf.softplus(tf.neg(logits))); // non-saturating generator loss
+  };
+  const { value, grads } = tf.valueAndGrads(f)([g1, g2, d1, d2]);
+  // One SGD step on the generator, to see that the update itself is finite.
+  const stepped = tf.sub(g1, tf.mul(grads[0], 0.1));
+  const out = {
+    grads: await Promise.all(grads.map(async (t) => (await t.data()) as Float32Array)),
+    loss: (await value.data())[0],
+  };
+  const steppedVals = await stepped.data();
+  assert.ok(steppedVals.every(Number.isFinite), `${backend}: SGD step produced non-finite weights`);
+  tf.dispose([z, g1, g2, d1, d2, value, stepped, ...grads]);
+  return out;
+}
+
+test('DCGAN conv/convT gradient step on wasm equals cpu (batch 2)', async () => {
+  registerWasmKernels();
+  const ref = await dcganStep('cpu', 2, 7);
+  const got = await dcganStep('wasm', 2, 7);
+  assert.ok(Math.abs(got.loss - ref.loss) <= 1e-5 * Math.max(1, Math.abs(ref.loss)));
+  const names = ['G convT1', 'G convT2', 'D conv1', 'D conv2'];
+  for (let i = 0; i < ref.grads.length; i++) {
+    assert.ok(ref.grads[i].some((v) => v !== 0), `${names[i]}: reference gradient is all zeros`);
+    assertClose(got.grads[i], ref.grads[i], `${names[i]} filter gradient`);
+  }
+});
+
+test('DCGAN gradient step at batch 64 runs on wasm with finite gradients', async () => {
+  registerWasmKernels();
+  const got = await dcganStep('wasm', 64, 11);
+  assert.ok(Number.isFinite(got.loss));
+  for (const g of got.grads) {
+    assert.ok(g.every(Number.isFinite));
+    assert.ok(g.some((v) => v !== 0));
+  }
+});

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { decodePng, mnistDirectory } from '../../src/genlab/src/index';
+
+// The CLI imports the built package (`genlab` → src/genlab/dist), as a reader's project would;
+// `npm test` builds it first.
+function train(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/train.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GENLAB_BACKEND: 'wasm', ...env },
+    timeout: 300_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'genlab-cli-'));
+const readLog = (dir: string) =>
+  readFileSync(join(dir, 'log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('bad input gets a usage message and exit code 2', () => {
+  for (const [args, pattern] of [
+    [['gan', '--frob'], /Unknown option '--frob'/],
+    [['gab'], /unknown model family 'gab'/],
+    [[], /say what to train: gan or vae/],
+    [['vae', '--epochs', '0'], /--epochs must be a positive integer, got '0'/],
+    [['vae', '--batch-size', 'ten'], /--batch-size must be a positive integer, got 'ten'/],
+    [['gan', '--model', 'conv'], /--model for gan must be one of mlp, dcgan, got 'conv'/],
+    [['vae', '--loss', 'minimax'], /--loss applies to gan only/],
+  ] as const) {
+    test(args.join(' ') || '(no arguments)', () => {
+      const r = train([...args]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.match(r.stderr, /usage: npm run train -- <gan\|vae>/);
+    });
+  }
+  test('--help prints the usage and exits 0', () => {
+    const r = train(['--help']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /--resume/);
+  });
+});
+
+describe('bad data is one clear error and exit code 1, never a stack trace', () => {
+  const cases: [string, (dir: string) => void, RegExp][] = [
+    ['missing files', () => {}, /train-images-idx3-ubyte: expected an IDX file \(plain or \.gz\), found no such file/],
+    [
+      'a truncated image file',
+      (dir) => {
+        const src = mnistDirectory();
+        const bytes = readFileSync(join(src, 'train-images-idx3-ubyte'));
+        writeFileSync(join(dir, 'train-images-idx3-ubyte'), bytes.subarray(0, 1000));
+        copyFileSync(join(src, 'train-labels-idx1-ubyte'), join(dir, 'train-labels-idx1-ubyte'));
+      },
+      /train-images-idx3-ubyte: expected 47040000 data bytes for dimensions \[60000, 28, 28\], found 984 \(truncated file\)/,
+    ],
+    [
+      'labels swapped for images',
+      (dir) => {
+        const src = mnistDirectory();
+        copyFileSync(join(src, 'train-labels-idx1-ubyte'), join(dir, 'train-images-idx3-ubyte'));
+        copyFileSync(join(src, 'train-labels-idx1-ubyte'), join(dir, 'train-labels-idx1-ubyte'));
+      },
+      /train-images-idx3-ubyte: expected IDX magic number 2051, found 2049/,
+    ],
+  ];
+  for (const [name, prepare, pattern] of cases) {
+    test(name, () => {
+      const dir = tmp();
+      prepare(dir);
+      const r = train(['vae', '--data-dir', dir, '--out', join(dir, 'run')]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    });
+  }
+});
+
+describe('a real run on a slice of MNIST', () => {
+  const out = join(tmp(), 'run');
+  const base = ['vae', '--train-limit', '300', '--batch-size', '100', '--seed', '3', '--out', out, '--log-every', '1'];
+
+  test('writes config, log, a sample grid per epoch, checkpoints and a loss chart', () => {
+    const r = train([...base, '--epochs', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /genlab backend: wasm/);
+    assert.match(r.stdout, /epoch 1\/1 .*validationElbo -\d+/);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    assert.equal(config.seed, 3);
+    assert.equal(config.trainSize, 300);
+    assert.equal(config.backend, 'wasm');
+    const log = readLog(out);
+    assert.equal(log.filter((l) => l.type === 'batch').length, 3);
+    assert.equal(log.filter((l) => l.type === 'epoch').length, 1);
+    const png = decodePng(readFileSync(join(out, 'samples', 'epoch-001.png')));
+    assert.ok(png.width > 200 && png.height > 200);
+    assert.ok(existsSync(join(out, 'checkpoints', 'epoch-001', 'state.json')));
+    assert.match(readFileSync(join(out, 'losses.svg'), 'utf8'), /^<svg[\s\S]*<path/);
+  });
+
+  test('refuses to overwrite a run, and --resume continues it at the next epoch', () => {
+    const again = train([...base, '--epochs', '2']);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /already holds a training run; resume it \(--resume\)/);
+    const r = train([...base, '--epochs', '2', '--resume']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /epoch 1\/2/);
+    assert.match(r.stdout, /epoch 2\/2/);
+    assert.match(r.stdout, /resumed from epoch 1/);
+    assert.deepEqual(readLog(out).filter((l) => l.type === 'epoch').map((l) => l.epoch), [1, 2]);
+    assert.ok(existsSync(join(out, 'samples', 'epoch-002.png')));
+  });
+
+  test('same seed, same backend → the same logged numbers', () => {
+    const other = join(tmp(), 'run');
+    const r = train([...base.slice(0, -4), '--out', other, '--log-every', '1', '--epochs', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    const pick = (dir: string) => readLog(dir).filter((l) => l.type === 'batch' && l.epoch === 1).map((l) => [l.loss, l.kl]);
+    assert.deepEqual(pick(other), pick(out));
+  });
+});
