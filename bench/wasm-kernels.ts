@@ -128,9 +128,10 @@ async function main(): Promise<void> {
     const cpu = SKIP_CPU ? { filter: NaN, input: NaN } : await timeOn('cpu', c);
     const ours = await timeOn('wasm', c);
     const builtin = await timeBuiltinInput(c);
-    const f = (n: number) => n.toFixed(1);
-    rows.push(`| ${c.name} | BackpropFilter | ${f(cpu.filter)} | missing | ${f(ours.filter)} | ${(cpu.filter / ours.filter).toFixed(1)}x | - |`);
-    rows.push(`| ${c.name} | BackpropInput | ${f(cpu.input)} | ${f(builtin)} | ${f(ours.input)} | ${(cpu.input / ours.input).toFixed(1)}x | ${(builtin / ours.input).toFixed(1)}x |`);
+    const f = (n: number) => (Number.isNaN(n) ? 'skipped' : n.toFixed(1));
+    const r = (a: number, b: number) => (Number.isNaN(a) ? '-' : `${(a / b).toFixed(1)}x`);
+    rows.push(`| ${c.name} | BackpropFilter | ${f(cpu.filter)} | missing | ${f(ours.filter)} | ${r(cpu.filter, ours.filter)} | - |`);
+    rows.push(`| ${c.name} | BackpropInput | ${f(cpu.input)} | ${f(builtin)} | ${f(ours.input)} | ${r(cpu.input, ours.input)} | ${r(builtin, ours.input)} |`);
     console.log(rows[rows.length - 2]);
     console.log(rows[rows.length - 1]);
   }

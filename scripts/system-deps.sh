@@ -56,7 +56,9 @@ for m in "${missing[@]}"; do
 done
 echo "system-deps: installing ${plain[*]:-} ${bp[*]:-}"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-[ ${#plain[@]} -gt 0 ] && $SUDO apt-get install -y -qq --no-install-recommends "${plain[@]}"
-[ ${#bp[@]} -gt 0 ] && $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports "${bp[@]}"
-echo "system-deps: done"
+log=$(mktemp /tmp/genlab-apt.XXXXXX.log)
+run() { "$@" >>"$log" 2>&1 || { tail -n 40 "$log" >&2; echo "system-deps: '$*' failed (full log: $log)" >&2; exit 1; }; }
+run $SUDO apt-get update
+[ ${#plain[@]} -gt 0 ] && run $SUDO apt-get install -y --no-install-recommends "${plain[@]}"
+[ ${#bp[@]} -gt 0 ] && run $SUDO apt-get install -y --no-install-recommends -t bookworm-backports "${bp[@]}"
+echo "system-deps: done (apt log: $log)"
