@@ -125,18 +125,12 @@ function formatLosses(losses: Record<string, number>): string {
 }
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parse(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`error: ${e.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!args) {
+  const parsed = parse(process.argv.slice(2));
+  if (!parsed) {
     console.log(USAGE);
     return 0;
   }
+  const args = parsed;
   const backend = await setupBackend(args.backend);
   console.log(backend.line);
   const mnist = loadMnist(args.dataDir);
