@@ -3,6 +3,7 @@ export * from './backend';
 export * from './random';
 export * from './data/idx';
 export * from './data/mnist';
+export * from './data/toy';
 export * from './models/init';
 export * from './models/gan';
 export * from './models/vae';

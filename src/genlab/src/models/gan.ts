@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SIZE, PIXELS } from '../data/mnist';
 import { SeededInit } from './init';
 
-export type GanArchitecture = 'mlp' | 'dcgan';
+export type GanArchitecture = 'mlp' | 'dcgan' | 'toy';
 
 export interface GanOptions {
   /** Size of z. 100 in Goodfellow et al. 2014 and in DCGAN. */
@@ -101,6 +101,29 @@ export function createGan(architecture: GanArchitecture, options: GanOptions = {
     return { architecture, latentDim, generator: dcganGenerator(latentDim, seed), discriminator: dcganDiscriminator(seed) };
   }
   throw new Error(`unknown GAN architecture '${architecture as string}' (expected mlp or dcgan)`);
+}
+
+/**
+ * A small GAN for low-dimensional toy data (e.g. the 2-D ring of Gaussians): ReLU MLPs, a linear
+ * generator output (toy data is not bounded to [-1, 1]) and a discriminator logit.
+ */
+export function createToyGan(options: { dataDim?: number; latentDim?: number; hidden?: number[]; seed?: number } = {}): Gan {
+  const dataDim = options.dataDim ?? 2;
+  const latentDim = options.latentDim ?? 2;
+  const hidden = options.hidden ?? [128, 128];
+  const seed = options.seed ?? 0;
+  const gInit = new SeededInit(seed, 'toy-generator');
+  const dInit = new SeededInit(seed, 'toy-discriminator');
+  const generator = tf.sequential({ name: 'toy_generator' });
+  const discriminator = tf.sequential({ name: 'toy_discriminator' });
+  hidden.forEach((units, i) => {
+    generator.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: gInit.glorot(), ...(i === 0 ? { inputShape: [latentDim] } : {}) }));
+    discriminator.add(tf.layers.dense({ units, kernelInitializer: dInit.glorot(), ...(i === 0 ? { inputShape: [dataDim] } : {}) }));
+    discriminator.add(tf.layers.leakyReLU({ alpha: 0.2 }));
+  });
+  generator.add(tf.layers.dense({ units: dataDim, kernelInitializer: gInit.glorot() }));
+  discriminator.add(tf.layers.dense({ units: 1, kernelInitializer: dInit.glorot() }));
+  return { architecture: 'toy', latentDim, generator, discriminator };
 }
 
 /** Frees both networks' weights. */
