@@ -35,6 +35,21 @@
  *
  * Only NHWC with dilation 1 is supported (what tfjs-layers Conv2D /
  * Conv2DTranspose emit for genlab's models); other cases throw.
+ *
+ * BatchMatMul with transpose flags. The wasm BatchMatMul runs XNNPACK only
+ * for flag-free products; with transposeA or transposeB set it falls back to
+ * a scalar loop, 7-90x slower (bench/NOTES.md). Every dense layer's backward
+ * pass sets one flag (dA = dy·Wᵀ, dW = Aᵀ·dy), so the override materializes
+ * the transpose with the (fast) Transpose kernel and calls the flag-free
+ * built-in matmul, choosing per call the cheaper of two identities:
+ *
+ *   A·Bᵀ = A·(Bᵀ)          transposes B  (K·N values)
+ *        = (B·Aᵀ)ᵀ         transposes A and the output (M·K + M·N values)
+ *   Aᵀ·B = (Aᵀ)·B          transposes A  (K·M values)
+ *   Aᵀ·Bᵀ = (B·A)ᵀ         transposes the output only (M·N values)
+ *
+ * The product is the same sum in the same order of terms per output, so
+ * results agree with cpu to float rounding.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -42,13 +57,33 @@ type Conv2DBackpropFilterAttrs = tf.Conv2DBackpropFilterAttrs;
 type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
 
 /** Kernels installed by {@link registerWasmKernels}, by kernel name. */
-const OVERRIDDEN_KERNELS = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput] as const;
+export const OVERRIDDEN_KERNELS = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul] as const;
+export type OverriddenKernel = (typeof OVERRIDDEN_KERNELS)[number];
 
 /** Built-in wasm kernels displaced by ours, kept so they can be restored / benchmarked. */
 const displaced = new Map<string, tf.KernelConfig>();
 let registered = false;
-/** Backends on which the displaced built-in Conv2DBackpropInput's setupFunc has run. */
-const builtinSetUp = new WeakSet<tf.KernelBackend>();
+/** Kernel names our kernels are currently registered under. */
+const installed: string[] = [];
+/** Per displaced kernel, the backends on which its setupFunc has run. */
+const builtinSetUp = new Map<string, WeakSet<tf.KernelBackend>>();
+
+/**
+ * Runs a displaced built-in wasm kernel. Its setupFunc (binding the C function
+ * with cwrap) only ran if it was registered when the backend started, so it is
+ * run here once per backend.
+ */
+function callBuiltin(kernelName: string, args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.TensorInfo {
+  const builtin = displaced.get(kernelName);
+  if (builtin == null) throw new Error(`genlab wasm: no built-in ${kernelName} kernel to delegate to`);
+  let done = builtinSetUp.get(kernelName);
+  if (done == null) builtinSetUp.set(kernelName, (done = new WeakSet()));
+  if (!done.has(args.backend)) {
+    builtin.setupFunc?.(args.backend);
+    done.add(args.backend);
+  }
+  return builtin.kernelFunc({ inputs: args.inputs, attrs: args.attrs ?? {}, backend: args.backend }) as tf.TensorInfo;
+}
 
 /**
  * Kernel inputs arrive as Tensors when the kernel is run through
@@ -141,13 +176,8 @@ function conv2DBackpropInput(args: {
   if (builtin != null && inChannels === 1 && (sh > 1 || sw > 1)) {
     // dx with one channel and stride > 1: the conv below would have only sh·sw output
     // channels (poor XNNPACK use) plus a crop, and the built-in loop skips 1 - 1/s² of the
-    // taps; measured 9.5 vs 13 ms on DCGAN D conv1 (bench/NOTES.md). Its setupFunc
-    // (binding the C function) only ran if it was registered when the backend started.
-    if (!builtinSetUp.has(args.backend)) {
-      builtin.setupFunc?.(args.backend);
-      builtinSetUp.add(args.backend);
-    }
-    return builtin.kernelFunc({ inputs: args.inputs, attrs: args.attrs ?? {}, backend: args.backend }) as tf.TensorInfo;
+    // taps; measured 9.5 vs 13 ms on DCGAN D conv1 (bench/NOTES.md).
+    return callBuiltin(tf.Conv2DBackpropInput, args);
   }
 
   return tf.tidy(() => {
@@ -188,26 +218,66 @@ function conv2DBackpropInput(args: {
   });
 }
 
+/** Swaps the last two axes of a rank >= 2 tensor (through a rank-3 view: wasm's Transpose is fast up to rank 5). */
+function transposeLast2(t: tf.Tensor): tf.Tensor {
+  const r = t.rank;
+  const [m, n] = t.shape.slice(r - 2);
+  if (r === 2) return tf.transpose(t);
+  const batch = t.size / (m * n);
+  const swapped = batch === 1 ? tf.transpose(tf.reshape(t, [m, n])) : tf.transpose(tf.reshape(t, [batch, m, n]), [0, 2, 1]);
+  return tf.reshape(swapped, [...t.shape.slice(0, r - 2), n, m]);
+}
+
 /**
- * Registers the composed conv-gradient kernels on the 'wasm' backend. Why:
- * without Conv2DBackpropFilter no conv model can train on wasm at all.
- * Idempotent: a second call is a no-op. The built-in wasm Conv2DBackpropInput is
- * replaced (it was slower on every measured shape, see bench/NOTES.md) and kept
- * for {@link unregisterWasmKernels}.
+ * BatchMatMul with transpose flags as Transpose + flag-free built-in matmul
+ * (see file comment). Flag-free calls and non-float32 inputs go straight to the
+ * built-in kernel. Returns a Tensor created inside `tf.tidy` (see conv2DBackpropFilter).
  */
-export function registerWasmKernels(): void {
+function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.TensorInfo {
+  const { transposeA, transposeB } = (args.attrs ?? {}) as unknown as tf.BatchMatMulAttrs;
+  const ai = args.inputs.a;
+  const bi = args.inputs.b;
+  if ((!transposeA && !transposeB) || ai?.dtype !== 'float32' || bi?.dtype !== 'float32') return callBuiltin(tf.BatchMatMul, args);
+  const a = asTensor(ai, 'a');
+  const b = asTensor(bi, 'b');
+  if (a.rank < 2 || b.rank < 2) return callBuiltin(tf.BatchMatMul, args);
+  return tf.tidy(() => {
+    if (transposeA && transposeB) return transposeLast2(tf.matMul(b, a)); // Aᵀ·Bᵀ = (B·A)ᵀ
+    if (transposeA) return tf.matMul(transposeLast2(a), b);
+    // A·Bᵀ with A [.., M, K], B [.., N, K]: transpose B (K·N values) or A and the output (M·K + M·N).
+    const [m, k] = a.shape.slice(a.rank - 2);
+    const n = b.shape[b.rank - 2];
+    const batchA = a.size / (m * k);
+    const batchB = b.size / (n * k);
+    if (batchA === 1 && batchB === 1 && m * k + m * n < k * n) return transposeLast2(tf.matMul(b, transposeLast2(a)));
+    return tf.matMul(a, transposeLast2(b));
+  });
+}
+
+/**
+ * Registers genlab's wasm kernels: the composed conv gradients and the
+ * transpose-free BatchMatMul. Why: without Conv2DBackpropFilter no conv model
+ * can train on wasm at all, and the built-in Conv2DBackpropInput and flagged
+ * BatchMatMul are scalar loops (bench/NOTES.md). Idempotent: a second call is
+ * a no-op. Displaced built-in kernels are kept (our kernels delegate to them)
+ * and restored by {@link unregisterWasmKernels}. `options.kernels` installs
+ * only some of them (benchmarks measure each one's effect this way).
+ */
+export function registerWasmKernels(options: { kernels?: readonly OverriddenKernel[] } = {}): void {
   if (registered) return;
-  const funcs: Record<(typeof OVERRIDDEN_KERNELS)[number], tf.KernelFunc> = {
+  const funcs: Record<OverriddenKernel, tf.KernelFunc> = {
     [tf.Conv2DBackpropFilter]: conv2DBackpropFilter as unknown as tf.KernelFunc,
     [tf.Conv2DBackpropInput]: conv2DBackpropInput as unknown as tf.KernelFunc,
+    [tf.BatchMatMul]: batchMatMul as unknown as tf.KernelFunc,
   };
-  for (const kernelName of OVERRIDDEN_KERNELS) {
+  for (const kernelName of options.kernels ?? OVERRIDDEN_KERNELS) {
     const existing = tf.getKernel(kernelName, 'wasm');
     if (existing != null) {
       displaced.set(kernelName, existing);
       tf.unregisterKernel(kernelName, 'wasm');
     }
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: funcs[kernelName] });
+    installed.push(kernelName);
   }
   registered = true;
 }
@@ -215,15 +285,16 @@ export function registerWasmKernels(): void {
 /**
  * Removes the kernels added by {@link registerWasmKernels} and puts the
  * built-in ones back. Why: lets tests and benchmarks compare against the
- * built-in wasm Conv2DBackpropInput in the same process.
+ * built-in wasm kernels in the same process.
  */
 export function unregisterWasmKernels(): void {
   if (!registered) return;
-  for (const kernelName of OVERRIDDEN_KERNELS) {
+  for (const kernelName of installed) {
     tf.unregisterKernel(kernelName, 'wasm');
     const original = displaced.get(kernelName);
     if (original != null) tf.registerKernel(original);
   }
+  installed.length = 0;
   displaced.clear();
   registered = false;
 }
