@@ -118,7 +118,7 @@ function randomCases(n: number, seed: number): ConvCase[] {
   return cases;
 }
 
-test('registerWasmKernels registers both kernels on wasm and is idempotent', async () => {
+test('registerWasmKernels registers its kernels on wasm and is idempotent', async () => {
   await tf.setBackend('wasm');
   registerWasmKernels();
   const first = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm');
@@ -240,4 +240,91 @@ test('DCGAN gradient step at batch 64 runs on wasm with finite gradients', async
     assert.ok(g.every(Number.isFinite));
     assert.ok(g.some((v) => v !== 0));
   }
+});
+
+// ---------------------------------------------------------------- BatchMatMul with transpose flags
+
+interface MatMulCase {
+  a: number[];
+  b: number[];
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+/** Random matmul cases: odd sizes, every flag combination, rank 2 and 3, batch 1, batch > 1, broadcast batch. */
+function matMulCases(seed: number): MatMulCase[] {
+  const rand = mulberry32(seed);
+  const dim = () => 1 + Math.floor(rand() * 37); // 1..37, mostly odd-ish
+  const cases: MatMulCase[] = [];
+  for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const batch of [[], [1], [3], [2, 1]] as number[][]) {
+      const [m, k, n] = [dim(), dim(), dim()];
+      // For the broadcast case [2,1] the b side gets batch [1] of the same rank.
+      const bBatch = batch.length === 2 ? [1, 1] : batch;
+      cases.push({
+        a: [...batch, ...(transposeA ? [k, m] : [m, k])],
+        b: [...bBatch, ...(transposeB ? [n, k] : [k, n])],
+        transposeA,
+        transposeB,
+      });
+    }
+  }
+  // Shapes where A·Bᵀ picks the other identity ((B·Aᵀ)ᵀ: M small, K·N large), as in dense backward passes.
+  cases.push({ a: [3, 40], b: [64, 40], transposeA: false, transposeB: true });
+  cases.push({ a: [1, 5, 33], b: [1, 70, 33], transposeA: false, transposeB: true });
+  cases.push({ a: [64, 17], b: [64, 23], transposeA: true, transposeB: false });
+  return cases;
+}
+
+async function matMulOn(backend: string, c: MatMulCase, seed: number): Promise<{ out: Float32Array; shape: number[] }> {
+  await tf.setBackend(backend);
+  const rand = mulberry32(seed);
+  const a = tf.tensor(values(size(c.a), rand), c.a);
+  const b = tf.tensor(values(size(c.b), rand), c.b);
+  const y = tf.matMul(a, b, c.transposeA, c.transposeB);
+  const res = { out: (await y.data()) as Float32Array, shape: y.shape };
+  tf.dispose([a, b, y]);
+  return res;
+}
+
+test('registerWasmKernels replaces the wasm BatchMatMul', async () => {
+  await tf.setBackend('wasm');
+  registerWasmKernels();
+  const k = tf.getKernel(tf.BatchMatMul, 'wasm');
+  assert.ok(k != null);
+  assert.equal(k.kernelFunc.name, 'batchMatMul');
+  assert.equal(k.setupFunc, undefined, 'ours, not the built-in (which binds its C function in setupFunc)');
+});
+
+for (const [i, c] of matMulCases(424242).entries()) {
+  test(`matMul matches cpu: a [${c.a}] b [${c.b}] transposeA=${c.transposeA} transposeB=${c.transposeB}`, async () => {
+    registerWasmKernels();
+    const ref = await matMulOn('cpu', c, 500 + i);
+    const got = await matMulOn('wasm', c, 500 + i);
+    assert.deepEqual(got.shape, ref.shape);
+    assertClose(got.out, ref.out, 'matMul');
+  });
+}
+
+test('dense-layer gradients (flagged matmuls) on wasm equal cpu, without leaking tensors', async () => {
+  registerWasmKernels();
+  const grads = async (backend: string) => {
+    await tf.setBackend(backend);
+    const rand = mulberry32(99);
+    const x = tf.tensor2d(values(64 * 37, rand), [64, 37]);
+    const w1 = tf.tensor2d(values(37 * 51, rand), [37, 51]);
+    const w2 = tf.tensor2d(values(51 * 5, rand), [51, 5]);
+    const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(tf.matMul(tf.relu(tf.matMul(a, b)), c)));
+    const before = tf.memory().numTensors;
+    const gs = tf.grads(f)([x, w1, w2]);
+    const out = await Promise.all(gs.map(async (g) => (await g.data()) as Float32Array));
+    tf.dispose(gs);
+    const leaked = tf.memory().numTensors - before;
+    tf.dispose([x, w1, w2]);
+    return { out, leaked };
+  };
+  const ref = await grads('cpu');
+  const got = await grads('wasm');
+  assert.equal(got.leaked, 0, 'tensors left behind on wasm');
+  ['dx', 'dW1', 'dW2'].forEach((n, i) => assertClose(got.out[i], ref.out[i], n));
 });
