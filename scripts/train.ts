@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SingleBar } from 'cli-progress';
 import {
   BackendUnavailableError,
   createGan,
@@ -22,10 +21,9 @@ import {
   trainVae,
   version,
   writeFileAtomic,
-  type BatchInfo,
-  type EpochSummary,
   type GeneratorLossKind,
 } from 'genlab';
+import { progressCallbacks } from './progress';
 
 const USAGE = `usage: npm run train -- <gan|vae> [options]
 
@@ -118,12 +116,6 @@ function parse(argv: string[]) {
   };
 }
 
-function formatLosses(losses: Record<string, number>): string {
-  return Object.entries(losses)
-    .map(([k, x]) => `${k} ${x.toFixed(4)}`)
-    .join('  ');
-}
-
 async function main(): Promise<number> {
   const parsed = parse(process.argv.slice(2));
   if (!parsed) {
@@ -146,25 +138,7 @@ async function main(): Promise<number> {
     controller.abort();
   });
 
-  const bar = new SingleBar({
-    format: 'epoch {epoch}/{epochs} [{bar}] {value}/{total} batches | {losses} | eta {eta_formatted}',
-    hideCursor: true,
-    etaBuffer: 50,
-  });
-  let barEpoch = 0;
-  const onBatchEnd = (info: BatchInfo) => {
-    if (info.epoch !== barEpoch) {
-      if (barEpoch) bar.stop();
-      barEpoch = info.epoch;
-      bar.start(info.batches, 0, { epoch: info.epoch, epochs: args.epochs, losses: '…' });
-    }
-    bar.update(info.batch + 1, info.losses ? { losses: formatLosses(info.losses) } : {});
-  };
-  const onEpochEnd = (s: EpochSummary) => {
-    bar.stop();
-    barEpoch = 0;
-    console.log(`epoch ${s.epoch}/${s.epochs}  ${formatLosses({ ...s.losses, ...s.metrics })}  (${s.seconds.toFixed(1)} s)`);
-  };
+  const progress = progressCallbacks(args.epochs);
   const common = {
     epochs: args.epochs,
     batchSize: args.batchSize,
@@ -173,8 +147,8 @@ async function main(): Promise<number> {
     signal: controller.signal,
     runDir: args.out,
     resume: args.resume,
-    onBatchEnd,
-    onEpochEnd,
+    onBatchEnd: progress.onBatchEnd,
+    onEpochEnd: progress.onEpochEnd,
     config: {
       command: ['train', ...process.argv.slice(2)].join(' '),
       trainSize: train.size,
@@ -191,7 +165,7 @@ async function main(): Promise<number> {
           ...common,
           validation: mnist.validation,
         });
-  bar.stop();
+  progress.stop();
 
   const records = readFileSync(join(args.out, 'log.jsonl'), 'utf8')
     .split('\n')
