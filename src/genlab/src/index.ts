@@ -22,6 +22,7 @@ export * from './metrics/linalg';
 export * from './metrics/frechet';
 export * from './metrics/score';
 export * from './metrics/iwae';
+export * from './metrics/evaluate';
 export * from './viz/png';
 export * from './viz/charts';
 export { version } from './version';

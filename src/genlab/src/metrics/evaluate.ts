@@ -1,0 +1,152 @@
+import * as tf from '@tensorflow/tfjs';
+import { imagesToTensor, binarize, range, type Mnist, type MnistSplit } from '../data/mnist';
+import { featureExtractor } from '../models/classifier';
+import { EVAL_BINARIZATION_SEED } from '../train/vae';
+import { elbo, reparameterize } from '../losses/vae';
+import { decode, encode, type Vae } from '../models/vae';
+import { featureStatistics, frechetDistance } from './frechet';
+import { importanceWeightedBound } from './iwae';
+import { meanAndStandardError } from './logmeanexp';
+import { parzenEvaluate, type ParzenResult } from './parzen';
+import { classHistogram, inceptionScore } from './score';
+
+/** Images in [0, 1] as [n, 784], in batches through `f` (keeps peak memory bounded). */
+async function collect(n: number, batchSize: number, f: (start: number, size: number) => tf.Tensor): Promise<tf.Tensor2D> {
+  const parts: tf.Tensor[] = [];
+  for (let start = 0; start < n; start += batchSize) parts.push(tf.tidy(() => tf.reshape(f(start, Math.min(batchSize, n - start)), [-1, 784])));
+  const all = tf.concat(parts, 0) as tf.Tensor2D;
+  tf.dispose(parts);
+  return all;
+}
+
+/** The classifier's penultimate features and class probabilities for [n, 784] images in [0, 1]. */
+async function classify(classifier: tf.LayersModel, images: tf.Tensor2D, batchSize = 500) {
+  const features = featureExtractor(classifier);
+  const feats: tf.Tensor[] = [];
+  const probs: tf.Tensor[] = [];
+  for (let start = 0; start < images.shape[0]; start += batchSize) {
+    const size = Math.min(batchSize, images.shape[0] - start);
+    tf.tidy(() => {
+      const x = tf.reshape(tf.slice(images, [start, 0], [size, 784]), [size, 28, 28, 1]);
+      feats.push(tf.keep(features.apply(x) as tf.Tensor));
+      probs.push(tf.keep(tf.softmax(classifier.apply(x) as tf.Tensor)));
+    });
+  }
+  const f = tf.concat(feats, 0);
+  const p = tf.concat(probs, 0) as tf.Tensor2D;
+  tf.dispose([...feats, ...probs]);
+  const stats = featureStatistics(await f.data(), f.shape[0], f.shape[1]!);
+  f.dispose();
+  return { stats, probabilities: p };
+}
+
+export interface ClassifierScores {
+  /** Fréchet distance on the classifier's penultimate features, generated vs the test set. */
+  frechet: number;
+  inceptionScore: number;
+  classHistogram: number[];
+  samples: number;
+}
+
+/**
+ * Scores [n, 784] samples in [0, 1] with an MNIST classifier: Fréchet distance to the test set,
+ * Inception-style score and class histogram; and the same for real data as the baseline to read
+ * them against (validation vs test for the distance, test for the score).
+ */
+export async function classifierScores(
+  classifier: tf.LayersModel,
+  samples: tf.Tensor2D,
+  mnist: Mnist,
+): Promise<{ generated: ClassifierScores; realBaseline: ClassifierScores }> {
+  const testImages = imagesToTensor(mnist.test, range(mnist.test.size), 'unit') as tf.Tensor2D;
+  const n = Math.min(samples.shape[0], mnist.validation.size);
+  const realImages = imagesToTensor(mnist.validation, range(n), 'unit') as tf.Tensor2D;
+  const test = await classify(classifier, testImages);
+  const gen = await classify(classifier, samples);
+  const real = await classify(classifier, realImages);
+  const result = {
+    generated: { frechet: frechetDistance(gen.stats, test.stats), inceptionScore: await inceptionScore(gen.probabilities), classHistogram: await classHistogram(gen.probabilities), samples: samples.shape[0] },
+    realBaseline: { frechet: frechetDistance(real.stats, test.stats), inceptionScore: await inceptionScore(test.probabilities), classHistogram: await classHistogram(test.probabilities), samples: n },
+  };
+  tf.dispose([testImages, realImages, test.probabilities, gen.probabilities, real.probabilities]);
+  return result;
+}
+
+/**
+ * Goodfellow et al. 2014's Parzen protocol on generator samples in [0, 1]: σ from the first 1,000
+ * validation images, then the whole test set (or its first `testLimit` images).
+ */
+export async function parzenProtocol(samples: tf.Tensor2D, mnist: Mnist, testLimit = mnist.test.size): Promise<ParzenResult & { samples: number; testImages: number }> {
+  const validation = imagesToTensor(mnist.validation, range(1000), 'unit') as tf.Tensor2D;
+  const test = imagesToTensor(mnist.test, range(Math.min(testLimit, mnist.test.size)), 'unit') as tf.Tensor2D;
+  try {
+    const r = await parzenEvaluate(samples, validation, test);
+    return { ...r, samples: samples.shape[0], testImages: test.shape[0] };
+  } finally {
+    tf.dispose([validation, test]);
+  }
+}
+
+/** Generator samples mapped from tanh's [-1, 1] to [0, 1] pixels, [n, 784]. */
+export async function generatorSamples(generator: tf.LayersModel, n: number, latentDim: number, seed: number): Promise<tf.Tensor2D> {
+  return collect(n, 500, (start, size) =>
+    tf.div(tf.add(generator.apply(tf.randomNormal([size, latentDim], 0, 1, 'float32', seed + start), { training: false }) as tf.Tensor, 1), 2),
+  );
+}
+
+/** Decoded Bernoulli means sigmoid(logits) of z ~ N(0, I), [n, 784]. */
+export async function vaeSamples(vae: Vae, n: number, seed: number): Promise<tf.Tensor2D> {
+  return collect(n, 500, (start, size) => tf.sigmoid(vae.decoder.apply(tf.randomNormal([size, vae.latentDim], 0, 1, 'float32', seed + start)) as tf.Tensor));
+}
+
+export interface VaeLikelihood {
+  binarization: string;
+  testImages: number;
+  elbo: number;
+  reconstruction: number;
+  kl: number;
+  iwae: { k: number; mean: number; standardError: number; nll: number };
+}
+
+/**
+ * Test-set ELBO (with its two terms) and the importance-weighted bound L_k (Burda et al. 2015,
+ * k = 5000 for their Table 1) on dynamically binarized test images, binarized once with a fixed
+ * seed so every model is scored on the same binary images.
+ */
+export async function vaeLikelihood(vae: Vae, test: MnistSplit, options: { k?: number; testLimit?: number; batchSize?: number } = {}): Promise<VaeLikelihood> {
+  const n = Math.min(options.testLimit ?? test.size, test.size);
+  const k = options.k ?? 5000;
+  const batchSize = options.batchSize ?? 10;
+  const layout = vae.encoder.inputs[0].shape.length === 2 ? 'flat' : 'image';
+  // One binarization of the whole set, sliced below: the ELBO and L_k see the same binary images.
+  const binary = tf.tidy(() => binarize(imagesToTensor(test, range(n), 'unit', layout), EVAL_BINARIZATION_SEED));
+  const bounds = new Float64Array(n);
+  let sums = [0, 0, 0];
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      const x = tf.slice(binary, start, size);
+      const terms = tf.tidy(() => {
+        const { mean, logVar } = encode(vae, x);
+        const t = elbo(x, decode(vae, reparameterize(mean, logVar, EVAL_BINARIZATION_SEED + 1 + start)), mean, logVar);
+        return tf.stack([tf.sum(t.elbo), tf.sum(t.reconstruction), tf.sum(t.kl)]);
+      });
+      const [e, r, kl] = await terms.data();
+      terms.dispose();
+      sums = [sums[0] + e, sums[1] + r, sums[2] + kl];
+      bounds.set(await importanceWeightedBound(vae, x, k, { seed: start * 7919, chunk: Math.max(1, Math.floor(5000 / size)) }), start);
+      x.dispose();
+    }
+  } finally {
+    binary.dispose();
+  }
+  const s = meanAndStandardError(bounds);
+  return {
+    binarization: `dynamic, one fixed draw per test image (seed ${EVAL_BINARIZATION_SEED})`,
+    testImages: n,
+    elbo: sums[0] / n,
+    reconstruction: sums[1] / n,
+    kl: sums[2] / n,
+    iwae: { k, mean: s.mean, standardError: s.standardError, nll: -s.mean },
+  };
+}
