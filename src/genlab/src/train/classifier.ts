@@ -30,18 +30,23 @@ export async function classifierAccuracy(model: tf.LayersModel, data: MnistSplit
 export async function trainClassifier(
   model: tf.LayersModel,
   data: MnistSplit,
-  options: TrainingOptions & { validation?: MnistSplit; learningRate?: number },
+  options: TrainingOptions & { validation?: MnistSplit; learningRate?: number; learningRateDecay?: number },
 ): Promise<TrainingResult> {
   assertKernels(CONV_TRAINING_KERNELS, 'train the classifier');
-  const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
+  const base = options.learningRate ?? 1e-3;
+  const decay = options.learningRateDecay ?? 1;
+  const optimizer = tf.train.adam(base);
   try {
     return await runTraining(
       {
         models: { classifier: model },
         optimizers: { classifier: optimizer },
         trainSize: data.size,
-        step: (indices) =>
+        step: (indices, _rng, epoch) =>
           tf.tidy(() => {
+            // A per-epoch step decay, set from the epoch so a resumed run uses the same rate.
+            // (`learningRate` is protected in the typings but read on every step by Adam.)
+            (optimizer as unknown as { learningRate: number }).learningRate = base * decay ** (epoch - 1);
             const x = imagesToTensor(data, indices, 'unit', 'image');
             const y = tf.oneHot(tf.tensor1d(Array.from(indices, (i) => data.labels[i]), 'int32'), NUM_CLASSES);
             const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true, trainableVariables(model))!;

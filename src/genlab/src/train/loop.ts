@@ -42,8 +42,8 @@ export interface LoopOptions extends TrainCallbacks {
   logEvery: number;
   /** Aborting ends the loop after the current batch; the epoch is not checkpointed. */
   signal?: AbortSignal;
-  /** One optimization step on the examples at `indices`; returns scalar losses the loop disposes. */
-  step: (indices: Int32Array) => Record<string, tf.Scalar>;
+  /** One optimization step on the examples at `indices` during `epoch`; returns scalar losses the loop disposes. */
+  step: (indices: Int32Array, epoch: number) => Record<string, tf.Scalar>;
   /** Work after each epoch (evaluation, samples, checkpoint), returning metrics and a sample grid. */
   endEpoch: (epoch: number, losses: Record<string, number>) => Promise<{ metrics: Record<string, number>; samplePng?: Uint8Array }>;
 }
@@ -71,7 +71,7 @@ export async function runEpochs(options: LoopOptions): Promise<LoopResult> {
     let sinceLog = 0;
     const epochTotals: Record<string, number> = {};
     for (let b = 0; b < batches.length; b++) {
-      const losses = options.step(batches[b]);
+      const losses = options.step(batches[b], epoch);
       const next: Record<string, tf.Scalar> = {};
       for (const [k, v] of Object.entries(losses)) {
         next[k] = sums[k] ? (tf.add(sums[k], v) as tf.Scalar) : tf.clone(v);

@@ -30,7 +30,7 @@ export interface TrainingSpec {
   models: Record<string, tf.LayersModel>;
   optimizers: Record<string, tf.Optimizer>;
   trainSize: number;
-  step: (indices: Int32Array, rng: Rng) => Record<string, tf.Scalar>;
+  step: (indices: Int32Array, rng: Rng, epoch: number) => Record<string, tf.Scalar>;
   endEpoch: (epoch: number, losses: Record<string, number>) => Promise<{ metrics: Record<string, number>; samplePng?: Uint8Array }>;
 }
 
@@ -129,7 +129,7 @@ export async function runTraining(spec: TrainingSpec, options: TrainingOptions):
     rng,
     logEvery: options.logEvery ?? 20,
     signal: options.signal,
-    step: (indices) => spec.step(indices, rng),
+    step: (indices, epoch) => spec.step(indices, rng, epoch),
     endEpoch: spec.endEpoch,
     onBatchEnd: async (info) => {
       if (run && info.losses) run.appendLog({ type: 'batch', epoch: info.epoch, batch: info.batch, step: info.step, ...info.losses });
