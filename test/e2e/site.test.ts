@@ -1,0 +1,175 @@
+// The built site in headless Chromium (Debian's chromium, driven by playwright-core), served on
+// localhost by `docusaurus serve`: math, diagrams, notebook pictures, search in both languages,
+// and no console errors. Screenshots go to test-artifacts/.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureSiteBuild, notebookNames, notebookRoute, ROOT } from '../site/site-build';
+
+const CHROMIUM = process.env.GENLAB_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+let server: ChildProcess | undefined;
+let browser: Browser | undefined;
+let base = '';
+const errors: string[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, ms: number): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() - t0 > ms) throw new Error(`${url} did not answer within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function open(path: string, shot: string): Promise<Page> {
+  const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${path}: console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`${path}: pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`${path}: HTTP ${r.status()} for ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => errors.push(`${path}: request failed: ${r.url()} ${r.failure()?.errorText}`));
+  const res = await page.goto(base + path, { waitUntil: 'load' });
+  assert.equal(res?.status(), 200, `${path} answered ${res?.status()}`);
+  await page.waitForLoadState('networkidle');
+  (page as Page & { shot?: string }).shot = shot;
+  return page;
+}
+
+async function close(page: Page): Promise<void> {
+  const shot = (page as Page & { shot?: string }).shot;
+  if (shot) await page.screenshot({ path: join(ARTIFACTS, `${shot}.png`), fullPage: true });
+  await page.close();
+}
+
+/** The math on the page is typeset: .katex elements exist and no $$ is left in the visible text. */
+async function assertMath(page: Page, where: string): Promise<void> {
+  const n = await page.locator('article .katex').count();
+  assert.ok(n > 0, `${where}: no .katex element`);
+  const text = await page.locator('article').innerText();
+  assert.doesNotMatch(text, /\$\$/, `${where}: raw $$ left`);
+}
+
+async function search(page: Page, term: string): Promise<string[]> {
+  const input = page.locator('input.navbar__search-input');
+  await input.click();
+  await input.fill(term);
+  const suggestion = page.locator('[role="option"], [class^="suggestion_"], [class*=" suggestion_"]');
+  await suggestion.first().waitFor({ timeout: 20_000 });
+  return suggestion.allInnerTexts();
+}
+
+before(async () => {
+  const build = ensureSiteBuild();
+  assert.equal(build.status, 0, build.log);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, ['node_modules/@docusaurus/core/bin/docusaurus.mjs', 'serve', '--dir', build.outDir, '--port', String(port), '--host', '127.0.0.1', '--no-open'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
+  await waitForServer(`${base}/`, 60_000);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) server.kill('SIGTERM');
+});
+
+test('the home page shows the sections, typeset math, the library source and the Mermaid diagram', async () => {
+  const page = await open('/', 'home');
+  assert.equal(await page.title(), 'Getting started | genlab');
+  await assertMath(page, '/');
+  assert.ok(await page.locator('[data-section="notebooks"] a').count(), 'a link to the notebooks');
+  assert.match(await page.locator('article').innerText(), /export function gaussianKl\(/);
+  await page.locator('.docusaurus-mermaid-container svg').first().waitFor({ timeout: 30_000 });
+  assert.ok((await page.locator('.docusaurus-mermaid-container svg g.node').count()) >= 6, 'the diagram has its nodes');
+  await close(page);
+});
+
+test('formula pages have their math typeset', async () => {
+  const dir = join(ROOT, 'docs', 'formulas');
+  const pages = existsSync(dir) ? readdirSync(dir).filter((f) => /\.mdx?$/.test(f) && f !== 'index.md' && f !== 'index.mdx') : [];
+  for (const f of pages) {
+    const path = `/formulas/${f.replace(/\.mdx?$/, '').replace(/^\d+[-_.]/, '')}`;
+    const page = await open(path, `formula-${f.replace(/\.mdx?$/, '')}`);
+    await assertMath(page, path);
+    await close(page);
+  }
+});
+
+test('notebook pages show every picture and their provenance', async () => {
+  const names = notebookNames();
+  assert.ok(names.length > 0, 'no notebooks/*.ipynb');
+  for (const name of names) {
+    const path = notebookRoute(name);
+    const page = await open(path, `notebook-${name}`);
+    // Markdown images load lazily: make them all load now, then check each one.
+    const broken = await page.evaluate(async () => {
+      const imgs = Array.from(document.querySelectorAll('article img')) as HTMLImageElement[];
+      imgs.forEach((i) => (i.loading = 'eager'));
+      await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => ((i.onload = r), (i.onerror = r))))));
+      return imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src);
+    });
+    assert.deepEqual(broken, [], `${path}: pictures that did not load`);
+    assert.equal(await page.locator('[data-testid="provenance"]').count(), 1);
+    const download = page.locator('article a', { hasText: `Download ${name}.ipynb` });
+    const href = await download.getAttribute('href');
+    const r = await fetch(base + href);
+    assert.equal(r.status, 200);
+    assert.equal((await r.json()).nbformat, 4);
+    await close(page);
+  }
+});
+
+test('search finds "ELBO" in English and "判别器" on the Chinese site', async () => {
+  const en = await open('/', 'search-en');
+  const hits = await search(en, 'ELBO');
+  assert.ok(hits.some((h) => /ELBO/i.test(h)), `suggestions: ${hits.join(' | ')}`);
+  await close(en);
+  const zh = await open('/zh-Hans/', 'search-zh');
+  const zhHits = await search(zh, '判别器');
+  assert.ok(zhHits.some((h) => h.includes('判别器')), `suggestions: ${zhHits.join(' | ')}`);
+  await close(zh);
+});
+
+test('the zh-Hans home page is in Chinese, with math and diagram', async () => {
+  const page = await open('/zh-Hans/', 'home-zh');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
+  assert.equal(await page.title(), '快速上手 | genlab');
+  await assertMath(page, '/zh-Hans/');
+  await page.locator('.docusaurus-mermaid-container svg').first().waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('nav.navbar').innerText(), /文档/);
+  await close(page);
+});
+
+test('no page logged a console error or threw', () => {
+  assert.deepEqual(errors, []);
+});

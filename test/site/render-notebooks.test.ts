@@ -1,0 +1,121 @@
+// scripts/render-notebooks.ts on a hostile notebook: nothing that can run script survives, outputs
+// are rendered as the Jupyter front end would show them, and the page compiles as MDX.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import React from 'react';
+import { applyCarriageReturns, fence, renderAll, renderNotebook, safeUrl, sanitizeHtml, stripAnsi, type Notebook } from '../../scripts/render-notebooks';
+
+// react-dom has no type declarations installed here; this is the one function used.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { renderToStaticMarkup } = require('react-dom/server') as { renderToStaticMarkup(element: React.ReactElement): string };
+
+const FIXTURE = join(__dirname, 'fixtures', 'hostile.ipynb');
+const hostile = () => JSON.parse(readFileSync(FIXTURE, 'utf8')) as Notebook;
+const pngOf = (nb: Notebook, cell: number, out: number) => Buffer.from(String((nb.cells[cell].outputs![out].data as Record<string, string>)['image/png']), 'base64');
+const sha16 = (b: Buffer) => createHash('sha256').update(b).digest('hex').slice(0, 16);
+
+/** What a browser would receive: the MDX compiled and rendered with stand-ins for the site's components. */
+async function renderToHtml(mdx: string): Promise<string> {
+  const { evaluate } = await import('@mdx-js/mdx');
+  const runtime = await import('react/jsx-runtime');
+  const remarkMath = (await import('remark-math')).default;
+  const body = mdx.replace(/^---\n[\s\S]*?\n---\n/, '');
+  const mod = await evaluate(body, { ...runtime, remarkPlugins: [remarkMath], development: false } as Parameters<typeof evaluate>[1]);
+  const components = {
+    NotebookHtml: ({ html }: { html: string }) => React.createElement('div', { className: 'nb-html', dangerouslySetInnerHTML: { __html: html } }),
+    NotebookError: (p: { ename: string; evalue: string; traceback: string }) => React.createElement('pre', { className: 'nb-error' }, `${p.ename}: ${p.evalue}\n${p.traceback}`),
+    Provenance: (p: Record<string, unknown>) => React.createElement('aside', { className: 'provenance' }, JSON.stringify(p)),
+  };
+  return renderToStaticMarkup(React.createElement(mod.default, { components }));
+}
+
+test('a hostile notebook renders without anything that can run script', async () => {
+  const r = renderNotebook(hostile(), { name: 'hostile' });
+  const html = await renderToHtml(r.mdx);
+  // No executable markup anywhere in the page a browser would get.
+  assert.doesNotMatch(html, /<script/i);
+  assert.doesNotMatch(html, /<(iframe|object|embed|form|button|style|frame)\b/i);
+  assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no event-handler attribute');
+  assert.doesNotMatch(html, /(href|src|action|formaction)\s*=\s*"[^"]*(javascript|data:text)/i);
+  assert.doesNotMatch(html, /javascript:/i);
+  assert.doesNotMatch(html, /url\(/i);
+  // …while harmless content stays.
+  assert.match(html, /kept <b>bold<\/b>/);
+  assert.match(html, /<a href="https:\/\/example.org\/" rel="noopener noreferrer nofollow">fine link<\/a>/);
+  assert.match(html, /<td>cell<\/td>/);
+  assert.match(html, /<span>styled<\/span>/);
+  // Markdown text that looks like HTML or JSX is shown as text; math is kept for KaTeX.
+  assert.match(html, /&lt;script&gt;alert\(&#x27;md&#x27;\)&lt;\/script&gt; do not run/);
+  assert.match(r.mdx, /\$a < b\$/);
+  assert.match(r.mdx, /\$\$\\frac\{1\}\{2\}\$\$/);
+  assert.match(r.mdx, /\]\(\.\/06-gan\.mdx\)/, 'links to notebooks become links to their pages');
+  // The error output: name, value and traceback as text, ANSI codes gone.
+  assert.match(html, /<pre class="nb-error">TypeError: x is not a function\nTypeError: x is not a function\n {4}at &lt;anonymous&gt;:1:1 &lt;script&gt;alert\(11\)&lt;\/script&gt;<\/pre>/);
+  assert.doesNotMatch(r.mdx, /\u001b/);
+});
+
+test('code and stream outputs are fenced by longer fences than any backtick run inside', () => {
+  const r = renderNotebook(hostile(), { name: 'hostile' });
+  assert.match(r.mdx, /\n``````ts\nconst s = `template \$\{1\}`;\n\/\/ a fence inside: ```ts\n\/\/ and a longer one: `````\nconsole.log\('hi'\);\n``````\n/);
+  assert.match(r.mdx, /\n`````text\nred text\nprogress 100%\n```` four backticks in output\n`````\n/);
+  assert.match(r.mdx, /```text title="stderr"\nwarning on stderr\n```/);
+  assert.equal(fence('a ``` b', 'ts'), '````ts\na ``` b\n````');
+  assert.equal(stripAnsi('\u001b[1;31mbold red\u001b[0m \u001b]0;title\u0007x'), 'bold red x');
+  assert.equal(applyCarriageReturns('10%\r100%\nnext'), '100%\nnext');
+});
+
+test('a display updated through its display_id shows only its final state', () => {
+  const nb = hostile();
+  const first = pngOf(nb, 1, 3);
+  const final = pngOf(nb, 2, 1);
+  const r = renderNotebook(nb, { name: 'hostile' });
+  const pngs = r.assets.filter((a) => a.file.endsWith('.png'));
+  assert.equal(pngs.length, 1, 'one picture for the live display');
+  assert.equal(pngs[0].file, `${sha16(final)}.png`, 'named by the sha256 of its bytes');
+  assert.deepEqual(pngs[0].data, final);
+  assert.ok(!r.mdx.includes(sha16(first)), 'the first state is gone');
+  assert.equal((r.mdx.match(/!\[Output of code cell/g) ?? []).length, 2, 'the final PNG and the SVG, no update outputs');
+  // The picture sits where the display was created (cell 1), not where it was updated.
+  assert.ok(r.mdx.indexOf(sha16(final)) < r.mdx.indexOf('view.png(frame(i))'));
+  const svg = r.assets.find((a) => a.file.endsWith('.svg'))!;
+  assert.match(svg.data.toString(), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 10 10" width="10" height="10">/);
+});
+
+test('sanitizeHtml drops obfuscated URLs and keeps raster data images', () => {
+  assert.equal(safeUrl('JaVaScRiPt:alert(1)', false), null);
+  assert.equal(safeUrl('java&#x0A;script:alert(1)', false), null);
+  assert.equal(safeUrl('&#106;avascript:alert(1)', false), null);
+  assert.equal(safeUrl('//evil.example/x', false), null);
+  assert.equal(safeUrl('data:image/svg+xml;base64,PHN2Zz4=', true), null);
+  assert.equal(safeUrl('data:image/png;base64,iVBORw0K', true), 'data:image/png;base64,iVBORw0K');
+  assert.equal(sanitizeHtml('<p title="a&quot;b" onmouseover=x>t</p><unknown>u</unknown><!-- c --><b>open'), '<p title="a&quot;b">t</p>u<b>open</b>');
+  assert.equal(sanitizeHtml('<SCRIPT>bad()</SCRIPT ><noscript><p>x</p></noscript>ok'), 'ok');
+  assert.equal(sanitizeHtml('<img src=x onerror=alert(1)//>'), '<img src="x">');
+  assert.equal(sanitizeHtml('<img src="data:text/html;base64,PHNjcmlwdD4=" alt="a">b'), 'b', 'an image without a safe source is dropped');
+});
+
+test('renderAll writes the pages, the pictures and a copy of each notebook', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'genlab-render-'));
+  const nbDir = join(dir, 'notebooks');
+  mkdirSync(nbDir);
+  copyFileSync(FIXTURE, join(nbDir, '01-hostile.ipynb'));
+  writeFileSync(join(nbDir, '02-empty.ipynb'), JSON.stringify({ cells: [], metadata: {} }));
+  const done = renderAll({ notebookDir: nbDir, docsDir: join(dir, 'docs'), assetDir: join(dir, 'assets') });
+  assert.deepEqual(done.map((d) => d.name), ['01-hostile', '02-empty']);
+  assert.deepEqual(readdirSync(join(dir, 'docs')).sort(), ['01-hostile.mdx', '02-empty.mdx', '_category_.json', 'index.mdx']);
+  const assets = readdirSync(join(dir, 'assets')).sort();
+  assert.ok(assets.includes('01-hostile.ipynb') && assets.includes('02-empty.ipynb'));
+  assert.equal(assets.filter((a) => /^[0-9a-f]{16}\.(png|svg)$/.test(a)).length, 2);
+  const page = readFileSync(join(dir, 'docs', '01-hostile.mdx'), 'utf8');
+  assert.match(page, /\[Download 01-hostile\.ipynb\]\(\/notebook-assets\/01-hostile\.ipynb\)/);
+  assert.match(page, /npm run lab/);
+  assert.match(page, /<Provenance \{\.\.\.\{"notebook":"01-hostile.ipynb","profile":"smoke","backend":"genlab backend: cpu/);
+  assert.match(page, /"gitCommit":"0123456789abcdef0123456789abcdef01234567"/);
+  const index = readFileSync(join(dir, 'docs', 'index.mdx'), 'utf8');
+  assert.match(index, /- \[Hostile &lt;notebook> \\\{fixture\\\}\]\(\.\/01-hostile\.mdx\) — executed 2025-01-02, profile smoke/);
+  assert.match(index, /\[02-empty\]\(\.\/02-empty\.mdx\) — not executed yet/);
+});

@@ -1,0 +1,86 @@
+// One production build of the site (both locales) shared by test/site/build.test.ts and
+// test/e2e/site.test.ts: on 2 cores a build takes minutes, so it is made once per set of inputs.
+// The notebooks are rendered first (scripts/render-notebooks.ts), as `npm run site:build` does.
+// The build and its log go to .cache/site-test/<hash of the inputs>/ and are reused while no input
+// (docs, i18n, site sources, library sources, notebooks, static files, config) changes. It is
+// built without minification, which saves a good part of the build time and changes nothing tested.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { renderAll } from '../../scripts/render-notebooks';
+
+export const ROOT = join(__dirname, '..', '..');
+const CACHE = join(ROOT, '.cache', 'site-test');
+
+export interface SiteBuild {
+  outDir: string;
+  status: number;
+  log: string;
+  seconds: number;
+  reused: boolean;
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n);
+      if (n === 'node_modules' || n === 'dist' || n.startsWith('.')) return [];
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+}
+
+function inputsHash(): string {
+  const h = createHash('sha256');
+  const files = [
+    ...['docs', 'i18n', 'src', 'static', 'recipes', 'notebooks'].flatMap((d) => walk(join(ROOT, d))),
+    ...['docusaurus.config.ts', 'sidebars.ts', 'package-lock.json', 'scripts/render-notebooks.ts'].map((f) => join(ROOT, f)),
+  ];
+  for (const f of files) {
+    if (!existsSync(f)) continue;
+    h.update(relative(ROOT, f) + '\0');
+    h.update(readFileSync(f));
+    h.update('\0');
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+let memo: SiteBuild | undefined;
+
+export function ensureSiteBuild(): SiteBuild {
+  if (memo) return memo;
+  renderAll();
+  const dir = join(CACHE, inputsHash());
+  const outDir = join(dir, 'build');
+  const result = join(dir, 'result.json');
+  if (existsSync(result) && existsSync(outDir)) {
+    const r = JSON.parse(readFileSync(result, 'utf8')) as Omit<SiteBuild, 'reused' | 'outDir'>;
+    memo = { ...r, outDir, reused: true };
+    return memo;
+  }
+  rmSync(CACHE, { recursive: true, force: true }); // older builds
+  mkdirSync(dir, { recursive: true });
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['node_modules/@docusaurus/core/bin/docusaurus.mjs', 'build', '--no-minify', '--out-dir', outDir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 900_000,
+    env: { ...process.env, NO_UPDATE_NOTIFIER: '1' },
+  });
+  const built = { status: r.status ?? 1, log: `${r.stdout}\n${r.stderr}${r.error ? `\n${r.error.message}` : ''}`, seconds: (Date.now() - t0) / 1000 };
+  if (built.status === 0) writeFileSync(result, JSON.stringify(built));
+  memo = { ...built, outDir, reused: false };
+  return memo;
+}
+
+/** The site path of a notebook's page: docs/notebooks/05-vae-elbo.mdx → /notebooks/vae-elbo (number prefix dropped, as Docusaurus does). */
+export function notebookRoute(name: string): string {
+  return `/notebooks/${name.replace(/^\d+[-_.]/, '')}`;
+}
+
+export function notebookNames(): string[] {
+  const dir = join(ROOT, 'notebooks');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort().map((f) => f.replace(/\.ipynb$/, '')) : [];
+}
