@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
+import { SingleBar } from 'cli-progress';
 import {
   classifierScores,
   fileSystemHandler,
@@ -99,7 +100,10 @@ async function main(): Promise<number> {
   } else if (config.model === 'vae') {
     const vae: Vae = { architecture: config.architecture as Vae['architecture'], latentDim: config.latentDim, encoder: await load('encoder'), decoder: await load('decoder') };
     console.log(`test ELBO and L_${k} on ${testLimit} test images…`);
-    metrics.likelihood = await vaeLikelihood(vae, mnist.test, { k, testLimit });
+    const bar = new SingleBar({ format: 'L_k [{bar}] {value}/{total} test images | eta {eta_formatted}', etaBuffer: 20 });
+    bar.start(Math.min(testLimit, mnist.test.size), 0);
+    metrics.likelihood = await vaeLikelihood(vae, mnist.test, { k, testLimit, onProgress: (done) => bar.update(done) });
+    bar.stop();
     if (classifier) {
       const x = await vaeSamples(vae, samples, seed);
       metrics.classifier = { model: classifierDir, layer: 'features (128 ReLU units)', ...(await classifierScores(classifier, x, mnist)) };

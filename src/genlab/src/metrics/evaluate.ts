@@ -113,7 +113,11 @@ export interface VaeLikelihood {
  * k = 5000 for their Table 1) on dynamically binarized test images, binarized once with a fixed
  * seed so every model is scored on the same binary images.
  */
-export async function vaeLikelihood(vae: Vae, test: MnistSplit, options: { k?: number; testLimit?: number; batchSize?: number } = {}): Promise<VaeLikelihood> {
+export async function vaeLikelihood(
+  vae: Vae,
+  test: MnistSplit,
+  options: { k?: number; testLimit?: number; batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<VaeLikelihood> {
   const n = Math.min(options.testLimit ?? test.size, test.size);
   const k = options.k ?? 5000;
   const batchSize = options.batchSize ?? 10;
@@ -136,6 +140,7 @@ export async function vaeLikelihood(vae: Vae, test: MnistSplit, options: { k?: n
       sums = [sums[0] + e, sums[1] + r, sums[2] + kl];
       bounds.set(await importanceWeightedBound(vae, x, k, { seed: start * 7919, chunk: Math.max(1, Math.floor(5000 / size)) }), start);
       x.dispose();
+      options.onProgress?.(start + size, n);
     }
   } finally {
     binary.dispose();
