@@ -5,6 +5,7 @@
 # else the classic notebook of Debian's jupyter-notebook package.
 #   npm run lab                       # extra arguments go to Jupyter: npm run lab -- --port 8899
 #   GENLAB_PROFILE=smoke npm run lab  # notebooks' parameters cells then pick the quick profile
+#   GENLAB_NOTEBOOK_DIR=DIR npm run lab  # serve another folder (the browser test serves a copy)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -17,7 +18,7 @@ export JUPYTER_PATH="$root/scripts/notebook-kernel${JUPYTER_PATH:+:$JUPYTER_PATH
 # Server runtime files (cookie secret, connection files) stay in the git-ignored .cache/ too.
 export JUPYTER_RUNTIME_DIR="${JUPYTER_RUNTIME_DIR:-$root/.cache/jupyter/runtime}"
 mkdir -p "$JUPYTER_RUNTIME_DIR"
-args=(--notebook-dir="$root/notebooks")
+args=(--notebook-dir="${GENLAB_NOTEBOOK_DIR:-$root/notebooks}")
 [ "$(id -u)" -eq 0 ] && args+=(--allow-root)
 
 if command -v jupyter-lab >/dev/null 2>&1; then
