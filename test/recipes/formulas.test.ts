@@ -93,7 +93,8 @@ describe('kl-divergence, elbo, reparameterization', () => {
     const m = tf.tile(mean(), [S, 1]);
     const lv = tf.tile(logVar(), [S, 1]);
     const z = g.reparameterize(m, lv, undefined, tf.randomNormal([S, 2], 0, 1, 'float32', 1));
-    near(first(tf.mean(tf.sub(g.logNormalPdf(z, m, lv), g.logNormalPdf(z, tf.zerosLike(z), tf.zerosLike(z))))), 0.943275, 1e-5, 'MC KL (float32 sums of 200k terms differ across backends)');
+    // Means of 200,000 float32 terms: the printed values are cpu's; wasm sums in another order (±3e-5).
+    near(first(tf.mean(tf.sub(g.logNormalPdf(z, m, lv), g.logNormalPdf(z, tf.zerosLike(z), tf.zerosLike(z))))), 0.943275, 1e-4, 'MC KL');
     const x = tf.tensor2d([[1, 0, 1, 1]]);
     const logits = tf.tensor2d([[2, -1, 0.5, 3]]);
     const t = g.elbo(x, logits, mean(), logVar());
@@ -101,8 +102,8 @@ describe('kl-divergence, elbo, reparameterization', () => {
     near(first(t.kl), 0.943147, 1e-6, 'kl');
     near(first(t.elbo), -1.906001, 1e-6, 'elbo');
     const mc = g.elboMonteCarlo(tf.tile(x, [S, 1]), tf.tile(logits, [S, 1]), z, m, lv);
-    near(first(tf.mean(mc)), -1.906129, 2e-6, 'MC ELBO');
-    near(Math.sqrt(first(tf.moments(mc).variance)), 0.881453, 2e-6, 'MC ELBO std');
+    near(first(tf.mean(mc)), -1.906129, 1e-4, 'MC ELBO');
+    near(Math.sqrt(first(tf.moments(mc).variance)), 0.881453, 1e-4, 'MC ELBO std');
   });
 
   test('reparameterize: one fixed sample and gradients through 200,000 samples', () => {
