@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import React from 'react';
-import { applyCarriageReturns, fence, renderAll, renderNotebook, safeUrl, sanitizeHtml, stripAnsi, type Notebook } from '../../scripts/render-notebooks';
+import { applyCarriageReturns, fence, renderAll, renderNotebook, safeUrl, sanitizeHtml, stripAnsi, type Notebook, type NotebookTranslation } from '../../scripts/render-notebooks';
 
 // react-dom has no type declarations installed here; this is the one function used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -118,4 +118,61 @@ test('renderAll writes the pages, the pictures and a copy of each notebook', () 
   const index = readFileSync(join(dir, 'docs', 'index.mdx'), 'utf8');
   assert.match(index, /- \[Hostile &lt;notebook> \\\{fixture\\\}\]\(\.\/01-hostile\.mdx\) — executed 2025-01-02, profile smoke/);
   assert.match(index, /\[02-empty\]\(\.\/02-empty\.mdx\) — not executed yet/);
+});
+
+const TRANSLATED = join(__dirname, 'fixtures', 'translated.ipynb');
+const translated = () => JSON.parse(readFileSync(TRANSLATED, 'utf8')) as Notebook;
+const zhTranslation = () => JSON.parse(readFileSync(join(__dirname, 'fixtures', 'i18n', 'zh-Hans', 'translated.json'), 'utf8')) as NotebookTranslation;
+/** The fenced blocks (code and text outputs), the pictures' URLs and the JSX outputs of a page, in order. */
+const codeAndOutputs = (mdx: string) => [...mdx.matchAll(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$|\]\(\/notebook-assets\/[0-9a-f]{16}\.\w+\)|^<(NotebookHtml|NotebookError|Provenance)\b.*$/gm)].map((m) => m[0]);
+
+test('a zh-Hans page uses the translation and keeps code, outputs and pictures identical', async () => {
+  const en = renderNotebook(translated(), { name: '01-small' });
+  const zh = renderNotebook(translated(), { name: '01-small', locale: 'zh-Hans', translation: zhTranslation() });
+  // The markdown cells are the translations; the title is the translated first heading.
+  assert.equal(zh.title, '1. 一个小笔记本');
+  assert.match(zh.mdx, /^---\ntitle: "1\. 一个小笔记本"\nsidebar_label: "1\. 一个小笔记本"\nsidebar_position: 2\ndescription: "已执行的笔记本 01-small\.ipynb，含全部输出。"/);
+  assert.match(zh.mdx, /\n# 1\. 一个小笔记本\n\n证据下界 \(ELBO\)，\$\\mathcal\{L\} = \\mathbb\{E\}_q\[\\log p\(x \\mid z\)\] - \\mathrm\{KL\}\(q \\,\\\|\\, p\)\$，对应 `elbo\(x\)`；参见\[笔记本 2\]\(\.\/02-other\.mdx\)。\n/);
+  assert.match(zh.mdx, /\n## 小结\n\n生成器和判别器在进行一场博弈。\n/);
+  assert.doesNotMatch(zh.mdx, /A small notebook|Summary|The generator/);
+  // The page chrome is in Chinese, and links the same notebook file.
+  assert.match(zh.mdx, /:::tip\[自己动手运行\]/);
+  assert.match(zh.mdx, /\[下载 01-small\.ipynb\]\(\/notebook-assets\/01-small\.ipynb\)/);
+  assert.match(zh.mdx, /!\[代码单元 1 的输出\]\(\/notebook-assets\/[0-9a-f]{16}\.png\)/);
+  assert.doesNotMatch(zh.mdx, /Run it yourself|Download|Output of code cell/);
+  // Code cells, their outputs, the pictures and the provenance are exactly the English page's.
+  const blocks = codeAndOutputs(en.mdx);
+  assert.equal(blocks.length, 7, blocks.join('\n'));
+  assert.deepEqual(codeAndOutputs(zh.mdx), blocks);
+  assert.deepEqual(zh.assets, en.assets);
+  // The English page is unchanged by all this, and the Chinese one compiles as MDX.
+  assert.match(en.mdx, /:::tip\[Run it yourself\]/);
+  assert.match(en.mdx, /\n# 1\. A small notebook\n/);
+  const html = await renderToHtml(zh.mdx);
+  assert.match(html, /生成器和判别器/);
+});
+
+test('a markdown cell without a translation fails the zh-Hans rendering, naming the cell', () => {
+  const missing = zhTranslation();
+  delete missing.outro;
+  assert.throws(() => renderNotebook(translated(), { name: '01-small', locale: 'zh-Hans', translation: missing }), /01-small\.ipynb \(zh-Hans\): markdown cell outro has no translation/);
+  assert.throws(() => renderNotebook(translated(), { name: '01-small', locale: 'zh-Hans', translation: { ...zhTranslation(), outro: '  ' } }), /markdown cell outro has no translation/);
+  assert.throws(() => renderNotebook(translated(), { name: '01-small', locale: 'zh-Hans', translation: { ...zhTranslation(), gone: 'x' } }), /translates cells the notebook has no markdown cell for: gone/);
+  // In renderAll, before anything is written: the previous pages stay.
+  const dir = mkdtempSync(join(tmpdir(), 'genlab-render-zh-'));
+  const nbDir = join(dir, 'notebooks');
+  mkdirSync(join(nbDir, 'i18n', 'zh-Hans'), { recursive: true });
+  copyFileSync(TRANSLATED, join(nbDir, '01-small.ipynb'));
+  const opts = { notebookDir: nbDir, docsDir: join(dir, 'docs'), assetDir: join(dir, 'assets'), zhDocsDir: join(dir, 'zh') };
+  assert.throws(() => renderAll(opts), /01-small\.ipynb \(zh-Hans\): markdown cell intro has no translation/);
+  writeFileSync(join(nbDir, 'i18n', 'zh-Hans', '01-small.json'), JSON.stringify(zhTranslation()));
+  const done = renderAll(opts);
+  assert.equal(done[0].zhTitle, '1. 一个小笔记本');
+  assert.deepEqual(readdirSync(join(dir, 'zh')).sort(), ['01-small.mdx', 'index.mdx']);
+  const index = readFileSync(join(dir, 'zh', 'index.mdx'), 'utf8');
+  assert.match(index, /^---\ntitle: 笔记本\n/);
+  assert.match(index, /- \[1\. 一个小笔记本\]\(\.\/01-small\.mdx\) — 执行于 2025-01-02，配置 smoke/);
+  assert.match(readFileSync(join(dir, 'docs', 'index.mdx'), 'utf8'), /- \[1\. A small notebook\]\(\.\/01-small\.mdx\) — executed 2025-01-02, profile smoke/);
+  // Only the English side has _category_.json: Docusaurus takes the category's Chinese label from current.json.
+  assert.ok(readdirSync(join(dir, 'docs')).includes('_category_.json'));
 });
