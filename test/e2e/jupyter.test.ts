@@ -4,13 +4,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, freePort } from './browser';
 import { chromium, type Browser } from 'playwright-core';
 
-const CHROMIUM = process.env.GENLAB_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const NOTEBOOK = '01-setup-and-backends.ipynb';
 
 let server: ChildProcess | undefined;
@@ -19,16 +17,6 @@ let base = '';
 let serverLog = '';
 let dir = '';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   // Serve a copy: the UI autosaves, and the committed notebook must stay as the pipeline wrote it.

@@ -4,14 +4,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, freePort } from './browser';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureSiteBuild, notebookNames, notebookRoute, ROOT } from '../site/site-build';
 
-const CHROMIUM = process.env.GENLAB_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 let server: ChildProcess | undefined;
@@ -19,16 +17,6 @@ let browser: Browser | undefined;
 let base = '';
 const errors: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForServer(url: string, ms: number): Promise<void> {
   const t0 = Date.now();
