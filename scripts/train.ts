@@ -15,6 +15,7 @@ import {
   lineChartSvg,
   loadMnist,
   pointsFromLog,
+  RunFolderInUseError,
   setupBackend,
   sliceSplit,
   trainGan,
@@ -189,11 +190,11 @@ main().then(
       console.error(`error: ${e.message}\n\n${USAGE}`);
       process.exit(2);
     }
-    if (e instanceof DataFormatError || e instanceof BackendUnavailableError) {
+    if (e instanceof DataFormatError || e instanceof BackendUnavailableError || e instanceof RunFolderInUseError) {
       console.error(`error: ${e.message}`);
       process.exit(1);
     }
-    console.error(e instanceof Error && e.message.includes('already holds a training run') ? `error: ${e.message}` : e);
+    console.error(e);
     process.exit(1);
   },
 );

@@ -85,8 +85,6 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
   return pkg.endsWith('gpu') ? 'CUDA through libtensorflow' : 'CPU through libtensorflow';
 }
 
-let webgpuAdapterDescription: string | undefined;
-
 /**
  * Makes WebGPU visible to TensorFlow.js in Node: `navigator.gpu` must exist *before*
  * `@tensorflow/tfjs-backend-webgpu` loads, or it never registers itself.
@@ -111,7 +109,7 @@ async function tryWebgpu(auto: boolean): Promise<string> {
   }
   // `info` is newer than the bundled @webgpu/types; Dawn has it.
   const info = (adapter as GPUAdapter & { info: { vendor: string; architecture: string; device: string; description: string } }).info;
-  webgpuAdapterDescription =
+  const webgpuAdapterDescription =
     [info.vendor, info.architecture, info.description || info.device].filter((s) => s).join(' ') || 'unknown adapter';
   const software = /llvmpipe|lavapipe|swiftshader/i.test(webgpuAdapterDescription) || (info as { isFallbackAdapter?: boolean }).isFallbackAdapter;
   if (auto && software) {

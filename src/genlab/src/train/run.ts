@@ -5,6 +5,14 @@ import { Rng, type RngState } from '../random';
 import { listCheckpoints, restoreLatestCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint';
 import { runEpochs, type EpochSummary, type LoopResult, type TrainCallbacks } from './loop';
 
+/** A run folder that already holds checkpoints, asked to start afresh: refused, so nothing is overwritten. */
+export class RunFolderInUseError extends Error {
+  constructor(readonly dir: string) {
+    super(`${dir} already holds a training run; resume it (--resume) or choose another output folder`);
+    this.name = 'RunFolderInUseError';
+  }
+}
+
 /** Options every trainer shares. */
 export interface TrainingOptions extends TrainCallbacks {
   epochs: number;
@@ -116,7 +124,7 @@ export async function runTraining(spec: TrainingSpec, options: TrainingOptions):
         run.truncateLog(startEpoch);
       }
     } else if (run.hasCheckpoint()) {
-      throw new Error(`${run.dir} already holds a training run; resume it (--resume) or choose another output folder`);
+      throw new RunFolderInUseError(run.dir);
     }
     run.writeConfig({ ...options.config, seed, epochs: options.epochs, batchSize: options.batchSize, resumedFrom: startEpoch });
   }
