@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random';
 import { DataFormatError, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxFile } from './idx';
 
-export const IMAGE_SIZE = 28;
-export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
-export const NUM_CLASSES = 10;
+import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from './constants';
+
+export { IMAGE_SIZE, NUM_CLASSES, PIXELS };
 
 /** Split sizes of Goodfellow et al. 2014 and Kingma & Welling 2014: 50k train, 10k validation, 10k test. */
 export const TRAIN_SIZE = 50_000;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { IMAGE_SIZE, NUM_CLASSES } from '../data/mnist';
+import { IMAGE_SIZE, NUM_CLASSES } from '../data/constants';
 import { SeededInit } from './init';
 
 /** Width of the penultimate layer, whose activations are the features of the Fréchet distance. */

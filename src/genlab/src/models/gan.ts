@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { IMAGE_SIZE, PIXELS } from '../data/mnist';
+import { IMAGE_SIZE, PIXELS } from '../data/constants';
 import { SeededInit } from './init';
 
 export type GanArchitecture = 'mlp' | 'dcgan' | 'toy';

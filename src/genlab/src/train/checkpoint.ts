@@ -50,7 +50,8 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       const manifest = json.weightsManifest as tf.io.WeightsManifestConfig;
       const bytes = readFileSync(join(dir, 'weights.bin'));
       const specs = manifest.flatMap((group) => group.weights);
-      const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+      const bytesPer = (s: tf.io.WeightsManifestEntry) => (s.quantization ? (s.quantization.dtype === 'uint8' ? 1 : 2) : 4);
+      const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPer(s), 0);
       if (bytes.byteLength !== expected) {
         throw new Error(`${join(dir, 'weights.bin')}: expected ${expected} bytes of weights, found ${bytes.byteLength}`);
       }

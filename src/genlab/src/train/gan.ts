@@ -4,6 +4,7 @@ import { imagesToTensor, type MnistSplit } from '../data/mnist';
 import { discriminatorLoss, generatorLoss, type GeneratorLossKind } from '../losses/gan';
 import { inputLayout, trainableVariables } from '../models/init';
 import type { Gan } from '../models/gan';
+import { sampleLatent } from '../models/prior';
 import { imageGridPng } from '../viz/png';
 import { runTraining, type TrainingOptions, type TrainingResult } from './run';
 
@@ -15,11 +16,6 @@ export interface GanOptimizers {
 /** Adam(2e-4, β1 = 0.5) for both networks: Radford et al.'s setting (β1 = 0.9 makes GANs oscillate). */
 export function createGanOptimizers(learningRate = 2e-4, beta1 = 0.5): GanOptimizers {
   return { discriminator: tf.train.adam(learningRate, beta1), generator: tf.train.adam(learningRate, beta1) };
-}
-
-/** z ~ N(0, I), shape [n, latentDim]. */
-export function sampleLatent(n: number, latentDim: number, seed?: number): tf.Tensor2D {
-  return tf.randomNormal([n, latentDim], 0, 1, 'float32', seed);
 }
 
 /**
