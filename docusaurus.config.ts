@@ -75,6 +75,7 @@ export default async function createConfig(): Promise<Config> {
         items: [
           { type: 'docSidebar', sidebarId: 'docs', position: 'left', label: 'Docs' },
           { to: '/notebooks', label: 'Notebooks', position: 'left' },
+          { to: '/demo', label: 'Try it', position: 'left' },
           { type: 'localeDropdown', position: 'right' },
           { type: 'search', position: 'right' },
         ],

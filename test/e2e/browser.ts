@@ -1,4 +1,6 @@
-// What the browser tests share: Debian's Chromium and how to start it, and a free local port.
+// What the browser tests share: Debian's Chromium and how to start it, a free local port, and a
+// server for the built site.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 export const CHROMIUM = process.env.GENLAB_CHROMIUM ?? '/usr/bin/chromium';
@@ -14,4 +16,31 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+async function waitForServer(url: string, ms: number): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() - t0 > ms) throw new Error(`${url} did not answer within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** `docusaurus serve` of a built site on a free local port; `stop()` ends it. */
+export async function serveSite(root: string, outDir: string): Promise<{ base: string; stop: () => void }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server: ChildProcess = spawn(
+    process.execPath,
+    ['node_modules/@docusaurus/core/bin/docusaurus.mjs', 'serve', '--dir', outDir, '--port', String(port), '--host', '127.0.0.1', '--no-open'],
+    { cwd: root, stdio: 'ignore' },
+  );
+  await waitForServer(`${base}/`, 60_000);
+  return { base, stop: () => server.exitCode === null && server.kill('SIGTERM') };
 }

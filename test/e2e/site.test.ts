@@ -2,35 +2,19 @@
 // localhost by `docusaurus serve`: math, diagrams, notebook pictures, search in both languages,
 // and no console errors. Screenshots go to test-artifacts/.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, freePort } from './browser';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, serveSite } from './browser';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureSiteBuild, notebookNames, notebookRoute, ROOT } from '../site/site-build';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
-let server: ChildProcess | undefined;
+let stopServer: (() => void) | undefined;
 let browser: Browser | undefined;
 let base = '';
 const errors: string[] = [];
-
-
-async function waitForServer(url: string, ms: number): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() - t0 > ms) throw new Error(`${url} did not answer within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function open(path: string, shot: string): Promise<Page> {
   const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
@@ -76,19 +60,15 @@ before(async () => {
   const build = ensureSiteBuild();
   assert.equal(build.status, 0, build.log);
   mkdirSync(ARTIFACTS, { recursive: true });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['node_modules/@docusaurus/core/bin/docusaurus.mjs', 'serve', '--dir', build.outDir, '--port', String(port), '--host', '127.0.0.1', '--no-open'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
-  await waitForServer(`${base}/`, 60_000);
+  const site = await serveSite(ROOT, build.outDir);
+  base = site.base;
+  stopServer = site.stop;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) server.kill('SIGTERM');
+  stopServer?.();
 });
 
 test('the home page shows the sections, typeset math, the library source and the Mermaid diagram', async () => {

@@ -3,6 +3,7 @@ import { assertKernels, CONV_TRAINING_KERNELS } from '../backend';
 import { binarize, imagesToTensor, range, type MnistSplit } from '../data/mnist';
 import { elbo, reparameterize } from '../losses/vae';
 import { inputLayout, trainableVariables } from '../models/init';
+import { sampleLatent } from '../models/prior';
 import { decode, encode, type Vae } from '../models/vae';
 import { imageGridPng } from '../viz/png';
 import { runTraining, type TrainingOptions, type TrainingResult } from './run';
@@ -93,7 +94,7 @@ export async function trainVae(vae: Vae, data: MnistSplit, options: VaeTrainingO
   const layout = inputLayout(vae.encoder);
   if (layout === 'image') assertKernels(CONV_TRAINING_KERNELS, `train the ${vae.architecture} VAE`);
   const optimizer = options.optimizer ?? tf.train.adam(options.learningRate ?? 1e-3);
-  const fixedPrior = tf.randomNormal([options.sampleCount ?? 64, vae.latentDim], 0, 1, 'float32', (options.seed ?? 0) + 7919);
+  const fixedPrior = sampleLatent(options.sampleCount ?? 64, vae.latentDim, (options.seed ?? 0) + 7919);
   try {
     return await runTraining(
       {

@@ -1,0 +1,545 @@
+// The interactive page's pieces: sample grids, the 2-D latent plane, interpolation and a drawing
+// pad. Each is a small component so docs/demo.mdx can put the explanation between them. All
+// sampling goes through genlab's own sampleLatent / interpolateLatent / centerDigit / encode /
+// decode (the browser entry of the library), so the page computes what the notebooks compute.
+import React, { useCallback, useEffect, useRef, useState } from 'react';
+import Translate, { translate } from '@docusaurus/Translate';
+import useBaseUrl from '@docusaurus/useBaseUrl';
+import type * as TF from '@tensorflow/tfjs';
+import type { InterpolationKind } from 'genlab/browser';
+import ganMeta from '@site/static/models/gan-mlp/metadata.json';
+import vaeMeta from '@site/static/models/vae-mlp-z2/metadata.json';
+import { drawImageGrid, loadDemoRuntime, parseSeed, randomSeed, setDrawnLatent, subscribeDrawnLatent, type DemoRuntime } from './runtime';
+import styles from './styles.module.css';
+
+type ModelName = 'gan' | 'vae';
+
+function useRuntime(): { runtime?: DemoRuntime; error?: string } {
+  const modelsUrl = useBaseUrl('/models');
+  const [state, setState] = useState<{ runtime?: DemoRuntime; error?: string }>({});
+  useEffect(() => {
+    let live = true;
+    loadDemoRuntime(modelsUrl).then(
+      (runtime) => live && setState({ runtime }),
+      (e: Error) => live && setState({ error: e.message }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [modelsUrl]);
+  return state;
+}
+
+/** Images in [0, 1], [n, 784], for latent points z: (G(z) + 1) / 2 for the GAN, sigmoid(logits) for the VAE. */
+function imagesFor(runtime: DemoRuntime, model: ModelName, z: TF.Tensor): TF.Tensor2D {
+  const { tf, genlab } = runtime;
+  return tf.tidy(() =>
+    model === 'gan'
+      ? (runtime.gan.generator.predict(z) as TF.Tensor).add(1).div(2)
+      : tf.sigmoid(genlab.decode(runtime.vae, z)),
+  ) as TF.Tensor2D;
+}
+
+function latentDim(runtime: DemoRuntime, model: ModelName): number {
+  return model === 'gan' ? runtime.gan.latentDim : runtime.vae.latentDim;
+}
+
+/** Where the models run: WebGL, or the CPU backend when WebGL is unavailable (said plainly). */
+export function DemoStatus(): React.ReactElement {
+  const { runtime, error } = useRuntime();
+  if (error) {
+    return (
+      <div className="alert alert--danger" role="alert" data-testid="demo-status" data-state="error">
+        <Translate id="demo.status.error" values={{ error }}>{'The models could not be loaded: {error}'}</Translate>
+      </div>
+    );
+  }
+  if (!runtime) {
+    return (
+      <div className="alert alert--secondary" data-testid="demo-status" data-state="loading">
+        <Translate id="demo.status.loading">Loading TensorFlow.js and the trained models (about 6 MB)…</Translate>
+      </div>
+    );
+  }
+  if (runtime.backend === 'webgl') {
+    return (
+      <div className="alert alert--success" data-testid="demo-status" data-state="ready" data-backend="webgl">
+        <Translate id="demo.status.webgl">The models run in your browser on TensorFlow.js's WebGL backend (your GPU).</Translate>
+      </div>
+    );
+  }
+  return (
+    <div className="alert alert--warning" data-testid="demo-status" data-state="ready" data-backend={runtime.backend}>
+      <Translate id="demo.status.cpu" values={{ backend: <code>{runtime.backend}</code> }}>
+        {'WebGL is not available in this browser, so the models run on the {backend} backend of TensorFlow.js instead: the same numbers, only slower.'}
+      </Translate>
+    </div>
+  );
+}
+
+function useSeedFromUrl(param: string, fallback: number): [number, (seed: number) => void] {
+  const [seed, setSeedState] = useState(fallback);
+  useEffect(() => {
+    const fromUrl = parseSeed(new URLSearchParams(window.location.search).get(param));
+    if (fromUrl !== undefined) setSeedState(fromUrl);
+  }, [param]);
+  const setSeed = useCallback(
+    (s: number) => {
+      setSeedState(s);
+      const url = new URL(window.location.href);
+      url.searchParams.set(param, String(s));
+      window.history.replaceState(window.history.state, '', url);
+    },
+    [param],
+  );
+  return [seed, setSeed];
+}
+
+const GRID = 16;
+
+function SampleGrid({ model }: { model: ModelName }): React.ReactElement {
+  const { runtime } = useRuntime();
+  const [seed, setSeed] = useSeedFromUrl(model, model === 'gan' ? 1 : 2);
+  const [typed, setTyped] = useState<string | null>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [link, setLink] = useState('');
+
+  useEffect(() => {
+    if (!runtime || !canvas.current) return;
+    const el = canvas.current;
+    let live = true;
+    el.dataset.state = 'drawing';
+    const { tf, genlab } = runtime;
+    const [images, zSum] = tf.tidy(() => {
+      const z = genlab.sampleLatent(GRID, latentDim(runtime, model), seed);
+      return [imagesFor(runtime, model, z), z.sum()];
+    });
+    (async () => {
+      await drawImageGrid(tf, images, 4, el);
+      const sum = (await zSum.data())[0];
+      if (!live) return;
+      el.dataset.seed = String(seed);
+      el.dataset.zSum = sum.toFixed(4);
+      el.dataset.state = 'ready';
+      setLink(window.location.href);
+    })().finally(() => tf.dispose([images, zSum]));
+    return () => {
+      live = false;
+    };
+  }, [runtime, model, seed]);
+
+  const typedSeed = typed === null ? undefined : parseSeed(typed);
+  const title = model === 'gan'
+    ? translate({ id: 'demo.sample.gan', message: 'GAN generator (100-D latent)' })
+    : translate({ id: 'demo.sample.vae', message: 'VAE decoder (2-D latent)' });
+  return (
+    <div className={styles.column}>
+      <h4>{title}</h4>
+      <canvas ref={canvas} className={`${styles.pixels} ${styles.grid}`} width={112} height={112} data-testid={`${model}-samples`}
+        aria-label={translate({ id: 'demo.sample.canvas', message: '16 sampled digits' })} />
+      <div className={styles.controls}>
+        <button type="button" className="button button--primary button--sm" disabled={!runtime} onClick={() => { setTyped(null); setSeed(randomSeed()); }}
+          data-testid={`${model}-sample-button`}>
+          <Translate id="demo.sample.button">New sample</Translate>
+        </button>
+        <label>
+          <Translate id="demo.sample.seed">seed</Translate>{' '}
+          <input type="number" min={0} value={typed ?? String(seed)} aria-invalid={typed !== null && typedSeed === undefined}
+            onChange={(e) => {
+              setTyped(e.target.value);
+              const s = parseSeed(e.target.value);
+              if (s !== undefined) setSeed(s);
+            }} />
+        </label>
+      </div>
+      {typed !== null && typedSeed === undefined ? (
+        <p className={styles.caption} role="alert">
+          <Translate id="demo.sample.badSeed">A seed is a whole number from 0 to 2147483647.</Translate>
+        </p>
+      ) : null}
+      {link ? (
+        <p className={styles.caption}>
+          <a href={link} data-testid={`${model}-link`}><Translate id="demo.sample.link">Link to this grid</Translate></a>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function SampleSection(): React.ReactElement {
+  return (
+    <div className={styles.panel}>
+      <div className={styles.row}>
+        <SampleGrid model="gan" />
+        <SampleGrid model="vae" />
+      </div>
+    </div>
+  );
+}
+
+/** Tableau 10: ten colours told apart by most readers, one per digit. */
+const DIGIT_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const RANGE = 4; // the plane shows z in [-4, 4]²: the prior's 3σ and 99% of the encoded test digits
+const PLANE = 600; // canvas pixels per side
+
+const toPlane = (v: number) => ((v + RANGE) / (2 * RANGE)) * PLANE;
+const clamp = (v: number) => Math.max(-RANGE, Math.min(RANGE, v));
+
+export function LatentPlaneSection(): React.ReactElement {
+  const { runtime } = useRuntime();
+  const [z, setZ] = useState<[number, number]>([0, 0]);
+  const [drawn, setDrawn] = useState<[number, number] | null>(null);
+  const scatter = useRef<HTMLCanvasElement>(null);
+  const decoded = useRef<HTMLCanvasElement>(null);
+  const dragging = useRef(false);
+  const pending = useRef<[number, number] | null>(null);
+  const busy = useRef(false);
+
+  useEffect(() => subscribeDrawnLatent(setDrawn), []);
+
+  useEffect(() => {
+    if (!runtime || !scatter.current) return;
+    const ctx = scatter.current.getContext('2d')!;
+    ctx.clearRect(0, 0, PLANE, PLANE);
+    ctx.globalAlpha = 0.55;
+    for (const [z1, z2, label] of runtime.testLatents) {
+      ctx.fillStyle = DIGIT_COLORS[label];
+      ctx.beginPath();
+      ctx.arc(toPlane(z1), PLANE - toPlane(z2), 3, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+  }, [runtime]);
+
+  // Decodes the newest point only: while one decode runs, later drags overwrite `pending`.
+  const decodeLatest = useCallback(async () => {
+    if (!runtime || !decoded.current || busy.current) return;
+    busy.current = true;
+    try {
+      while (pending.current) {
+        const point = pending.current;
+        pending.current = null;
+        const images = runtime.tf.tidy(() => imagesFor(runtime, 'vae', runtime.tf.tensor2d([point], [1, 2])));
+        await drawImageGrid(runtime.tf, images, 1, decoded.current);
+        images.dispose();
+        decoded.current.dataset.z = point.map((v) => v.toFixed(3)).join(',');
+        decoded.current.dataset.state = 'ready';
+      }
+    } finally {
+      busy.current = false;
+    }
+  }, [runtime]);
+
+  useEffect(() => {
+    pending.current = z;
+    void decodeLatest();
+  }, [z, decodeLatest]);
+
+  const moveTo = (e: React.PointerEvent<SVGSVGElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    const x = (e.clientX - r.left) / r.width;
+    const y = (e.clientY - r.top) / r.height;
+    setZ([clamp(-RANGE + 2 * RANGE * x), clamp(RANGE - 2 * RANGE * y)]);
+  };
+  const onKey = (e: React.KeyboardEvent) => {
+    const step = e.shiftKey ? 0.5 : 0.1;
+    const d: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    if (!d[e.key]) return;
+    e.preventDefault();
+    setZ(([a, b]) => [clamp(a + d[e.key][0]), clamp(b + d[e.key][1])]);
+  };
+
+  const ticks = [-RANGE, -RANGE / 2, 0, RANGE / 2, RANGE];
+  return (
+    <div className={styles.panel}>
+      <div className={styles.row}>
+        <div className={styles.column} style={{ flexBasis: 300 }}>
+          <div className={styles.plane}>
+            <canvas ref={scatter} width={PLANE} height={PLANE} data-testid="latent-scatter" />
+            <svg viewBox={`0 0 ${PLANE} ${PLANE}`} tabIndex={0} role="slider" data-testid="latent-plane"
+              aria-label={translate({ id: 'demo.plane.aria', message: 'Latent point z; drag, or use the arrow keys' })}
+              aria-valuetext={`z = (${z[0].toFixed(2)}, ${z[1].toFixed(2)})`}
+              onPointerDown={(e) => {
+                e.currentTarget.setPointerCapture(e.pointerId);
+                dragging.current = true;
+                moveTo(e);
+              }}
+              onPointerMove={(e) => dragging.current && moveTo(e)}
+              onPointerUp={() => (dragging.current = false)}
+              onPointerCancel={() => (dragging.current = false)}
+              onKeyDown={onKey}>
+              <rect x={0} y={0} width={PLANE} height={PLANE} fill="none" stroke="var(--ifm-color-emphasis-400)" />
+              {ticks.map((t) => (
+                <g key={t} stroke="var(--ifm-color-emphasis-300)" strokeDasharray={t === 0 ? undefined : '4 6'}>
+                  <line x1={toPlane(t)} y1={0} x2={toPlane(t)} y2={PLANE} />
+                  <line x1={0} y1={toPlane(t)} x2={PLANE} y2={toPlane(t)} />
+                </g>
+              ))}
+              <text x={PLANE - 8} y={PLANE / 2 - 8} textAnchor="end" fontSize={20} fill="var(--ifm-color-emphasis-700)">z₁</text>
+              <text x={PLANE / 2 + 8} y={24} fontSize={20} fill="var(--ifm-color-emphasis-700)">z₂</text>
+              {drawn ? (
+                <g data-testid="drawn-marker" transform={`translate(${toPlane(clamp(drawn[0]))} ${PLANE - toPlane(clamp(drawn[1]))})`}>
+                  <path d="M-12 -12 L12 12 M-12 12 L12 -12" stroke="#000" strokeWidth={7} />
+                  <path d="M-12 -12 L12 12 M-12 12 L12 -12" stroke="#fff" strokeWidth={3} />
+                </g>
+              ) : null}
+              <circle cx={toPlane(z[0])} cy={PLANE - toPlane(z[1])} r={13} fill="var(--ifm-color-primary)" stroke="#fff" strokeWidth={4} data-testid="latent-handle" />
+            </svg>
+          </div>
+          <div className={styles.legend}>
+            {DIGIT_COLORS.map((c, d) => (
+              <span key={d}><span className={styles.swatch} style={{ background: c }} />{d}</span>
+            ))}
+          </div>
+        </div>
+        <div className={styles.column}>
+          <canvas ref={decoded} className={`${styles.pixels} ${styles.single}`} width={28} height={28} data-testid="latent-decoded"
+            aria-label={translate({ id: 'demo.plane.decoded', message: 'The digit decoded at z' })} />
+          <p className={`${styles.caption} ${styles.mono}`} data-testid="latent-z">z = ({z[0].toFixed(2)}, {z[1].toFixed(2)})</p>
+          <p className={styles.caption}>
+            <Translate id="demo.plane.caption">
+              Each dot is the encoder's mean for one test digit, coloured by its label. Drag the blue point (or focus the plane and use the arrow keys): the image is sigmoid(decoder(z)).
+            </Translate>
+          </p>
+          {drawn ? (
+            <p className={styles.caption}>
+              <Translate id="demo.plane.drawn">The white cross marks the digit you drew below.</Translate>
+            </p>
+          ) : null}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+const STEPS = 10;
+
+export function InterpolationSection(): React.ReactElement {
+  const { runtime } = useRuntime();
+  const [model, setModel] = useState<ModelName>('gan');
+  const [kind, setKind] = useState<InterpolationKind>('spherical');
+  const [ends, setEnds] = useState<[number, number]>([11, 12]);
+  const [norms, setNorms] = useState<number[]>([]);
+  const strip = useRef<HTMLCanvasElement>(null);
+
+  useEffect(() => {
+    if (!runtime || !strip.current) return;
+    const el = strip.current;
+    let live = true;
+    const { tf, genlab } = runtime;
+    const d = latentDim(runtime, model);
+    const [images, zNorms] = tf.tidy(() => {
+      const z = genlab.interpolateLatent(genlab.sampleLatent(1, d, ends[0]), genlab.sampleLatent(1, d, ends[1]), STEPS, kind);
+      return [imagesFor(runtime, model, z), tf.norm(z, 'euclidean', 1)];
+    });
+    (async () => {
+      await drawImageGrid(tf, images, STEPS, el);
+      const n = Array.from(await zNorms.data());
+      if (!live) return;
+      setNorms(n);
+      el.dataset.state = 'ready';
+      el.dataset.key = `${model}:${kind}:${ends.join(',')}`;
+    })().finally(() => tf.dispose([images, zNorms]));
+    return () => {
+      live = false;
+    };
+  }, [runtime, model, kind, ends]);
+
+  return (
+    <div className={styles.panel}>
+      <div className={styles.controls}>
+        <label>
+          <Translate id="demo.interp.model">Model</Translate>{' '}
+          <select value={model} onChange={(e) => setModel(e.target.value as ModelName)} data-testid="interp-model">
+            <option value="gan">{translate({ id: 'demo.interp.gan', message: 'GAN (100-D)' })}</option>
+            <option value="vae">{translate({ id: 'demo.interp.vae', message: 'VAE (2-D)' })}</option>
+          </select>
+        </label>
+        <label>
+          <Translate id="demo.interp.kind">Path</Translate>{' '}
+          <select value={kind} onChange={(e) => setKind(e.target.value as InterpolationKind)} data-testid="interp-kind">
+            <option value="linear">{translate({ id: 'demo.interp.linear', message: 'linear' })}</option>
+            <option value="spherical">{translate({ id: 'demo.interp.spherical', message: 'spherical (slerp)' })}</option>
+          </select>
+        </label>
+        <button type="button" className="button button--primary button--sm" disabled={!runtime} data-testid="interp-new"
+          onClick={() => setEnds([randomSeed(), randomSeed()])}>
+          <Translate id="demo.interp.new">New endpoints</Translate>
+        </button>
+        <span className={styles.mono}>{translate({ id: 'demo.interp.seeds', message: 'seeds {a} → {b}' }, { a: String(ends[0]), b: String(ends[1]) })}</span>
+      </div>
+      <canvas ref={strip} className={`${styles.pixels} ${styles.strip}`} width={STEPS * 28} height={28} data-testid="interpolation-strip"
+        aria-label={translate({ id: 'demo.interp.aria', message: 'Ten images along the path between two latent points' })} />
+      <div className={styles.norms} style={{ gridTemplateColumns: `repeat(${STEPS}, 1fr)` }} data-testid="interp-norms">
+        {norms.map((n, i) => <span key={i}>{n.toFixed(1)}</span>)}
+      </div>
+      <p className={styles.caption}>
+        <Translate id="demo.interp.caption">
+          The numbers are the length of each latent point, |z|. Under a 100-D Gaussian prior samples lie near |z| ≈ 10; a linear path sags to about 7 in the middle, where the generator was never trained. The spherical path stays near the shell.
+        </Translate>
+      </p>
+    </div>
+  );
+}
+
+const PAD = 280;
+
+export function DrawSection(): React.ReactElement {
+  const { runtime } = useRuntime();
+  const pad = useRef<HTMLCanvasElement>(null);
+  const input = useRef<HTMLCanvasElement>(null);
+  const recon = useRef<HTMLCanvasElement>(null);
+  const last = useRef<[number, number] | null>(null);
+  const frame = useRef<number | null>(null);
+  const [z, setZ] = useState<[number, number] | null>(null);
+
+  const clear = useCallback(() => {
+    const ctx = pad.current?.getContext('2d', { willReadFrequently: true });
+    if (!ctx) return;
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, PAD, PAD);
+    for (const c of [input.current, recon.current]) c?.getContext('2d')?.clearRect(0, 0, c.width, c.height);
+    if (recon.current) recon.current.dataset.state = 'empty';
+    setZ(null);
+    setDrawnLatent(null);
+  }, []);
+
+  useEffect(clear, [clear]);
+
+  const analyse = useCallback(async () => {
+    frame.current = null;
+    if (!runtime || !pad.current) return;
+    const { data } = pad.current.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, PAD, PAD);
+    const ink = new Float32Array(PAD * PAD);
+    for (let i = 0; i < ink.length; i++) ink[i] = data[4 * i] / 255; // white ink on black, like MNIST
+    const prepared = runtime.genlab.centerDigit(ink, PAD, PAD);
+    if (!prepared) return;
+    const { tf, genlab, vae } = runtime;
+    const [x, images, mean] = tf.tidy(() => {
+      const x = tf.tensor2d(prepared, [1, 784]);
+      const { mean } = genlab.encode(vae, x);
+      return [x, imagesFor(runtime, 'vae', mean), mean];
+    });
+    await drawImageGrid(tf, x as TF.Tensor2D, 1, input.current!);
+    await drawImageGrid(tf, images, 1, recon.current!);
+    const [z1, z2] = Array.from(await mean.data());
+    tf.dispose([x, images, mean]);
+    recon.current!.dataset.state = 'ready';
+    recon.current!.dataset.z = `${z1.toFixed(3)},${z2.toFixed(3)}`;
+    setZ([z1, z2]);
+    setDrawnLatent([z1, z2]);
+  }, [runtime]);
+
+  const schedule = () => {
+    if (frame.current === null) frame.current = requestAnimationFrame(() => void analyse());
+  };
+  const point = (e: React.PointerEvent<HTMLCanvasElement>): [number, number] => {
+    const r = e.currentTarget.getBoundingClientRect();
+    return [((e.clientX - r.left) / r.width) * PAD, ((e.clientY - r.top) / r.height) * PAD];
+  };
+  const stroke = (to: [number, number]) => {
+    const ctx = pad.current!.getContext('2d', { willReadFrequently: true })!;
+    const from = last.current ?? to;
+    ctx.strokeStyle = '#fff';
+    ctx.lineWidth = 18;
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.beginPath();
+    ctx.moveTo(from[0], from[1]);
+    ctx.lineTo(to[0], to[1]);
+    ctx.stroke();
+    last.current = to;
+  };
+
+  return (
+    <div className={styles.panel}>
+      <div className={styles.row}>
+        <div className={styles.column}>
+          <canvas ref={pad} className={styles.pad} width={PAD} height={PAD} data-testid="draw-pad"
+            aria-label={translate({ id: 'demo.draw.aria', message: 'Drawing pad: draw a digit with the mouse, a pen or a finger' })}
+            onPointerDown={(e) => {
+              e.currentTarget.setPointerCapture(e.pointerId);
+              last.current = null;
+              stroke(point(e));
+              schedule();
+            }}
+            onPointerMove={(e) => {
+              if (last.current === null || e.buttons === 0) return;
+              stroke(point(e));
+              schedule();
+            }}
+            onPointerUp={() => {
+              last.current = null;
+              void analyse();
+            }} />
+          <div className={styles.controls}>
+            <button type="button" className="button button--secondary button--sm" onClick={clear} data-testid="draw-clear">
+              <Translate id="demo.draw.clear">Clear</Translate>
+            </button>
+          </div>
+        </div>
+        <div className={styles.column}>
+          <div className={styles.row}>
+            <figure style={{ margin: 0 }}>
+              <canvas ref={input} className={`${styles.pixels} ${styles.small}`} width={28} height={28} data-testid="draw-input" />
+              <figcaption className={styles.caption}><Translate id="demo.draw.input">What the encoder sees</Translate></figcaption>
+            </figure>
+            <figure style={{ margin: 0 }}>
+              <canvas ref={recon} className={`${styles.pixels} ${styles.small}`} width={28} height={28} data-testid="draw-reconstruction" />
+              <figcaption className={styles.caption}><Translate id="demo.draw.recon">Reconstruction</Translate></figcaption>
+            </figure>
+          </div>
+          <p className={`${styles.caption} ${styles.mono}`} data-testid="draw-z">
+            {z ? `E[z|x] = (${z[0].toFixed(2)}, ${z[1].toFixed(2)})` : translate({ id: 'demo.draw.empty', message: 'Draw a digit on the black pad.' })}
+          </p>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function formatDate(iso: string | undefined): string {
+  return iso ? iso.slice(0, 10) : '—';
+}
+
+/** How and when the published models were trained, from the metadata.json next to them. */
+export function ModelNotes(): React.ReactElement {
+  const parzen = ganMeta.evaluation?.parzenLogLikelihood;
+  const rows: [React.ReactNode, string, string][] = [
+    [<Translate id="demo.notes.command">Command</Translate>, ganMeta.training.command, vaeMeta.training.command],
+    [<Translate id="demo.notes.epochs">Epochs</Translate>, String(ganMeta.training.epochs), String(vaeMeta.training.epochs)],
+    [<Translate id="demo.notes.engine">Engine</Translate>, `${ganMeta.training.backend} (${ganMeta.training.device})`, `${vaeMeta.training.backend} (${vaeMeta.training.device})`],
+    [<Translate id="demo.notes.date">Trained</Translate>, formatDate(ganMeta.training.finishedAt), formatDate(vaeMeta.training.finishedAt)],
+    [
+      <Translate id="demo.notes.quality">Quality</Translate>,
+      parzen
+        ? translate({ id: 'demo.notes.parzen', message: 'Parzen log-likelihood {value}' }, { value: `${parzen.mean.toFixed(1)} ± ${parzen.standardError.toFixed(1)}` })
+        : '—',
+      translate({ id: 'demo.notes.elbo', message: 'validation ELBO {value} nats' }, { value: vaeMeta.training.lastEpoch.metrics.validationElbo.toFixed(1) }),
+    ],
+    [
+      <Translate id="demo.notes.download">Download</Translate>,
+      `${(ganMeta.weights.bytes / 2 ** 20).toFixed(1)} MiB, float16`,
+      `${(vaeMeta.weights.bytes / 2 ** 20).toFixed(1)} MiB, float16`,
+    ],
+  ];
+  return (
+    <table data-testid="model-notes">
+      <thead>
+        <tr>
+          <th />
+          <th>GAN</th>
+          <th>VAE</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([label, gan, vae], i) => (
+          <tr key={i}>
+            <th scope="row">{label}</th>
+            <td><code>{gan}</code></td>
+            <td><code>{vae}</code></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

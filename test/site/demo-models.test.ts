@@ -1,0 +1,99 @@
+// The models published for the demo page (static/models/gan-mlp, static/models/vae-mlp-z2):
+// they load the way the browser loads them, match their metadata and the prior the page samples,
+// and are good enough to be worth showing, judged on real MNIST by the published classifier.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setupBackend } from '../../src/genlab/src/backend';
+import { fileSystemHandler } from '../../src/genlab/src/train/checkpoint';
+import { imagesToTensor, loadMnist, range } from '../../src/genlab/src/data/mnist';
+import { sampleLatent } from '../../src/genlab/src/models/prior';
+import { decode, encode, type Vae } from '../../src/genlab/src/models/vae';
+import { ROOT } from './site-build';
+
+const MODELS = join(ROOT, 'static', 'models');
+const json = (...p: string[]) => JSON.parse(readFileSync(join(MODELS, ...p), 'utf8'));
+const load = (...p: string[]) => tf.loadLayersModel(fileSystemHandler(join(MODELS, ...p)));
+
+let classifier: tf.LayersModel;
+
+before(async () => {
+  await setupBackend('wasm');
+  classifier = await load('mnist-classifier');
+});
+
+function classify(images01: tf.Tensor): number[] {
+  return tf.tidy(() => (classifier.predict(images01.reshape([-1, 28, 28, 1])) as tf.Tensor).argMax(1).arraySync() as number[]);
+}
+
+function histogram(labels: number[]): number[] {
+  const h = Array(10).fill(0);
+  labels.forEach((l) => h[l]++);
+  return h;
+}
+
+test('metadata says how and when each model was trained, and describes the files next to it', () => {
+  for (const [name, files] of [['gan-mlp', ['generator']], ['vae-mlp-z2', ['encoder', 'decoder']]] as const) {
+    const meta = json(name, 'metadata.json');
+    assert.match(meta.training.command, /^npm run train -- /);
+    assert.ok(meta.training.epochs >= 10, `${name}: ${meta.training.epochs} epochs`);
+    assert.ok(!Number.isNaN(Date.parse(meta.training.finishedAt)));
+    assert.equal(meta.prior.distribution, 'N(0, I)');
+    assert.equal(meta.weights.dtype, 'float16');
+    let bytes = 0;
+    for (const f of files) {
+      const model = json(name, f, 'model.json');
+      assert.ok(model.weightsManifest[0].weights.every((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'float16'));
+      bytes += readFileSync(join(MODELS, name, f, 'weights.bin')).byteLength;
+    }
+    assert.equal(bytes, meta.weights.bytes, `${name}: weights.bin sizes`);
+  }
+});
+
+test('GAN generator: 100-D N(0, I) prior in, tanh images out; a classifier finds every digit among its samples', async () => {
+  const meta = json('gan-mlp', 'metadata.json');
+  const generator = await load('gan-mlp', 'generator');
+  assert.deepEqual(generator.inputs[0].shape, [null, meta.prior.latentDim]);
+  assert.equal(meta.prior.latentDim, 100);
+  const images = tf.tidy(() => (generator.predict(sampleLatent(1000, 100, 3)) as tf.Tensor).add(1).div(2));
+  assert.deepEqual(images.shape, [1000, 784]);
+  const [lo, hi] = [images.min().dataSync()[0], images.max().dataSync()[0]];
+  assert.ok(lo >= 0 && hi <= 1 && hi > 0.9, `range [${lo}, ${hi}]`);
+  const h = histogram(classify(images));
+  assert.ok(h.every((c) => c >= 50 && c <= 150), `class histogram of 1,000 samples: ${h} (no mode collapse)`);
+  images.dispose();
+  generator.dispose();
+});
+
+test('2-D VAE: the scatter file holds the encoder\'s means; reconstructions keep most digits recognisable', async () => {
+  const meta = json('vae-mlp-z2', 'metadata.json');
+  const vae: Vae = { architecture: 'mlp', latentDim: 2, encoder: await load('vae-mlp-z2', 'encoder'), decoder: await load('vae-mlp-z2', 'decoder') };
+  assert.equal(meta.prior.latentDim, 2);
+  assert.deepEqual(vae.decoder.inputs[0].shape, [null, 2]);
+  const { test: testSplit } = loadMnist();
+  const n = 1000;
+  const x = imagesToTensor(testSplit, range(n), 'unit');
+
+  const { points } = json('vae-mlp-z2', 'test-latents.json') as { points: [number, number, number][] };
+  assert.equal(points.length, meta.testLatents.count);
+  const means = tf.tidy(() => encode(vae, x.slice(0, 200)).mean.arraySync() as number[][]);
+  means.forEach(([z1, z2], i) => {
+    assert.equal(points[i][2], testSplit.labels[i], 'labels');
+    // float32 checkpoint (the file) vs float16 export (this model), rounded to 1e-3.
+    assert.ok(Math.abs(z1 - points[i][0]) < 0.01 && Math.abs(z2 - points[i][1]) < 0.01, `point ${i}: ${[z1, z2]} vs ${points[i]}`);
+  });
+
+  const recon = tf.tidy(() => tf.sigmoid(decode(vae, encode(vae, x).mean)));
+  const predicted = classify(recon);
+  const accuracy = predicted.filter((p, i) => p === testSplit.labels[i]).length / n;
+  // Two latent dimensions lose detail: about 63% of 1,000 reconstructions are still classified correctly.
+  assert.ok(accuracy > 0.55, `classifier accuracy on reconstructions ${accuracy}`);
+  const samples = tf.tidy(() => tf.sigmoid(decode(vae, sampleLatent(1000, 2, 3))));
+  const h = histogram(classify(samples));
+  assert.ok(h.every((c) => c >= 20), `class histogram of 1,000 prior samples: ${h}`);
+  tf.dispose([x, recon, samples]);
+  vae.encoder.dispose();
+  vae.decoder.dispose();
+});
