@@ -504,9 +504,11 @@ function formatDate(iso: string | undefined): string {
 /** How and when the published models were trained, from the metadata.json next to them. */
 export function ModelNotes(): React.ReactElement {
   const parzen = ganMeta.evaluation?.parzenLogLikelihood;
-  const rows: [React.ReactNode, string, string][] = [
-    [<Translate id="demo.notes.command">Command</Translate>, ganMeta.training.command, vaeMeta.training.command],
-    [<Translate id="demo.notes.epochs">Epochs</Translate>, String(ganMeta.training.epochs), String(vaeMeta.training.epochs)],
+  const epochs = (t: { epochs: number; resumedFrom?: number }) =>
+    t.resumedFrom ? translate({ id: 'demo.notes.resumed', message: '{epochs} (resumed after epoch {from})' }, { epochs: t.epochs, from: t.resumedFrom }) : String(t.epochs);
+  const rows: [React.ReactNode, React.ReactNode, React.ReactNode][] = [
+    [<Translate id="demo.notes.command">Command</Translate>, <code>{ganMeta.training.command}</code>, <code>{vaeMeta.training.command}</code>],
+    [<Translate id="demo.notes.epochs">Epochs</Translate>, epochs(ganMeta.training), epochs(vaeMeta.training)],
     [<Translate id="demo.notes.engine">Engine</Translate>, `${ganMeta.training.backend} (${ganMeta.training.device})`, `${vaeMeta.training.backend} (${vaeMeta.training.device})`],
     [<Translate id="demo.notes.date">Trained</Translate>, formatDate(ganMeta.training.finishedAt), formatDate(vaeMeta.training.finishedAt)],
     [
@@ -535,8 +537,8 @@ export function ModelNotes(): React.ReactElement {
         {rows.map(([label, gan, vae], i) => (
           <tr key={i}>
             <th scope="row">{label}</th>
-            <td><code>{gan}</code></td>
-            <td><code>{vae}</code></td>
+            <td>{gan}</td>
+            <td>{vae}</td>
           </tr>
         ))}
       </tbody>
