@@ -595,12 +595,23 @@ const CHROME: Record<NotebookLocale, {
   },
 };
 
-/** A notebook's translation: markdown cell id → translated markdown. */
+/**
+ * A notebook's translation: markdown cell id → translated markdown, and `__source:<id>` → the
+ * {@link sourceHash} of the English cell it was translated from.
+ */
 export type NotebookTranslation = Record<string, string>;
+
+/** Short hash of a cell's English source, kept beside its translation to notice later edits. */
+export function sourceHash(source: string): string {
+  return createHash('sha256').update(source).digest('hex').slice(0, 12);
+}
+
+const SOURCE_KEY = '__source:';
 
 /**
  * The notebook with each markdown cell's source replaced by its translation. Throws, naming the
- * notebook and the cell, when a non-empty markdown cell has no id or no translation, or when the
+ * notebook and the cell, when a non-empty markdown cell has no id or no translation, when the
+ * English cell changed since it was translated (its `__source:<id>` hash differs), or when the
  * translation has an entry for a cell the notebook does not have (a stale translation).
  */
 export function translateNotebook(nb: Notebook, translation: NotebookTranslation, name: string, locale: string = 'zh-Hans'): Notebook {
@@ -613,10 +624,23 @@ export function translateNotebook(nb: Notebook, translation: NotebookTranslation
     if (typeof t !== 'string' || !t.trim()) {
       throw new Error(`${where}: markdown cell ${cell.id} has no translation; add "${cell.id}" to notebooks/i18n/${locale}/${name}.json`);
     }
+    const recorded = translation[SOURCE_KEY + cell.id];
+    const actual = sourceHash(joinText(cell.source));
+    if (recorded !== actual) {
+      const fix = `update the translation, then record the new source with npm run render-notebooks -- --stamp-translations`;
+      throw new Error(
+        recorded
+          ? `${where}: markdown cell ${cell.id} changed since it was translated (source ${recorded}, now ${actual}): ${fix}`
+          : `${where}: markdown cell ${cell.id} has no "${SOURCE_KEY}${cell.id}" entry, so a later change to it would go unnoticed: ${fix}`,
+      );
+    }
     used.add(cell.id);
     return { ...cell, source: t };
   });
-  const stale = Object.keys(translation).filter((k) => !k.startsWith('__') && !used.has(k));
+  const stale = Object.keys(translation).filter((k) => {
+    const id = k.startsWith(SOURCE_KEY) ? k.slice(SOURCE_KEY.length) : k;
+    return (!k.startsWith('__') || k.startsWith(SOURCE_KEY)) && !used.has(id);
+  });
   if (stale.length) throw new Error(`${where}: notebooks/i18n/${locale}/${name}.json translates cells the notebook has no markdown cell for: ${stale.join(', ')}`);
   return { ...nb, cells };
 }
@@ -877,7 +901,29 @@ export function renderAll(options: RenderAllOptions = {}): { name: string; title
   return done.map(({ name, title, page, assets }, i) => ({ name, title, page, assets, ...(zhDone[i] ? { zhTitle: zhDone[i].title, zhPage: zhDone[i].page } : {}) }));
 }
 
-if (require.main === module) {
+/**
+ * Records, in each translation file, the hash of the English source of every translated markdown
+ * cell: run after updating translations, so the render can tell when an English cell changes later.
+ */
+export function stampTranslations(notebookDir = join(ROOT, 'notebooks'), translationDir = join(notebookDir, 'i18n', 'zh-Hans')): string[] {
+  const stamped: string[] = [];
+  for (const f of readdirSync(notebookDir).filter((n) => n.endsWith('.ipynb') && !n.startsWith('.')).sort()) {
+    const tPath = join(translationDir, f.replace(/\.ipynb$/, '.json'));
+    if (!existsSync(tPath)) continue;
+    const nb = JSON.parse(readFileSync(join(notebookDir, f), 'utf8')) as Notebook;
+    const translation = JSON.parse(readFileSync(tPath, 'utf8')) as NotebookTranslation;
+    for (const cell of nb.cells ?? []) {
+      if (cell.cell_type === 'markdown' && cell.id && typeof translation[cell.id] === 'string') translation[SOURCE_KEY + cell.id] = sourceHash(joinText(cell.source));
+    }
+    writeFileSync(tPath, JSON.stringify(translation, null, 2) + '\n');
+    stamped.push(tPath);
+  }
+  return stamped;
+}
+
+if (require.main === module && process.argv.includes('--stamp-translations')) {
+  for (const p of stampTranslations()) console.log(`render-notebooks: recorded the English sources translated in ${p}`);
+} else if (require.main === module) {
   const t0 = Date.now();
   const done = renderAll();
   for (const d of done) console.log(`render-notebooks: ${d.name}.ipynb → docs/notebooks/${d.name}.mdx (${d.assets} pictures)${d.zhPage ? ' and its zh-Hans page' : ''}`);

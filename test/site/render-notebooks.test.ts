@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import React from 'react';
-import { applyCarriageReturns, fence, renderAll, renderNotebook, safeUrl, sanitizeHtml, stripAnsi, type Notebook, type NotebookTranslation } from '../../scripts/render-notebooks';
+import { applyCarriageReturns, fence, renderAll, renderNotebook, safeUrl, sourceHash, stampTranslations, sanitizeHtml, stripAnsi, type Notebook, type NotebookTranslation } from '../../scripts/render-notebooks';
 
 // react-dom has no type declarations installed here; this is the one function used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -150,6 +150,32 @@ test('a zh-Hans page uses the translation and keeps code, outputs and pictures i
   assert.match(en.mdx, /\n# 1\. A small notebook\n/);
   const html = await renderToHtml(zh.mdx);
   assert.match(html, /生成器和判别器/);
+});
+
+test('an English cell edited after its translation fails the zh-Hans rendering until the translation is stamped again', () => {
+  const edited = translated();
+  const outro = edited.cells.find((c) => c.id === 'outro')!;
+  outro.source = ['## Summary\n\nThe generator and the discriminator play a game, and now a longer one.'];
+  assert.throws(
+    () => renderNotebook(edited, { name: '01-small', locale: 'zh-Hans', translation: zhTranslation() }),
+    /01-small\.ipynb \(zh-Hans\): markdown cell outro changed since it was translated \(source [0-9a-f]{12}, now [0-9a-f]{12}\)/,
+  );
+  const unstamped = zhTranslation();
+  delete unstamped['__source:intro'];
+  assert.throws(() => renderNotebook(translated(), { name: '01-small', locale: 'zh-Hans', translation: unstamped }), /markdown cell intro has no "__source:intro" entry/);
+  assert.throws(
+    () => renderNotebook(translated(), { name: '01-small', locale: 'zh-Hans', translation: { ...zhTranslation(), '__source:gone': 'abc' } }),
+    /translates cells the notebook has no markdown cell for: __source:gone/,
+  );
+  // Stamping records the edited source, after which the page renders again.
+  const dir = mkdtempSync(join(tmpdir(), 'genlab-stamp-'));
+  mkdirSync(join(dir, 'i18n', 'zh-Hans'), { recursive: true });
+  writeFileSync(join(dir, '01-small.ipynb'), JSON.stringify(edited));
+  writeFileSync(join(dir, 'i18n', 'zh-Hans', '01-small.json'), JSON.stringify(zhTranslation()));
+  assert.deepEqual(stampTranslations(dir), [join(dir, 'i18n', 'zh-Hans', '01-small.json')]);
+  const restamped = JSON.parse(readFileSync(join(dir, 'i18n', 'zh-Hans', '01-small.json'), 'utf8')) as NotebookTranslation;
+  assert.equal(restamped['__source:outro'], sourceHash(outro.source.join('')));
+  assert.match(renderNotebook(edited, { name: '01-small', locale: 'zh-Hans', translation: restamped }).mdx, /生成器和判别器/);
 });
 
 test('a markdown cell without a translation fails the zh-Hans rendering, naming the cell', () => {
