@@ -1,6 +1,7 @@
 /// <reference types="@webgpu/types" />
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './wasm-kernels';
+import { prepareWasmThreads, wantedWasmThreads } from './wasm-threads';
 
 /**
  * The backends genlab knows, fastest first. `node-gpu` and `node` are the native TensorFlow
@@ -123,11 +124,21 @@ async function tryWebgpu(auto: boolean): Promise<string> {
 }
 
 async function tryWasm(): Promise<string> {
-  await importOptional('@tensorflow/tfjs-backend-wasm');
+  const wasm = (await importOptional('@tensorflow/tfjs-backend-wasm')) as {
+    setThreadsCount: (n: number) => void;
+    getThreadsCount: () => number;
+  };
   registerWasmKernels();
-  await activate('wasm');
-  const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 'multi-threaded' : 'single-threaded';
+  // Node gets tfjs's threaded build only through genlab's workaround (wasm-threads.ts).
+  const plan = tf.findBackend('wasm') == null ? prepareWasmThreads(wantedWasmThreads(), wasm.setThreadsCount) : undefined;
+  try {
+    await activate('wasm');
+  } finally {
+    plan?.finish();
+  }
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
+  const n = wasm.getThreadsCount();
+  const threads = n > 1 ? `${n} threads` : `single-threaded${plan?.reason ? ` (${plan.reason})` : ''}`;
   return `WebAssembly, ${simd}, ${threads}`;
 }
 

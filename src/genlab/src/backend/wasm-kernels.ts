@@ -52,12 +52,13 @@
  * results agree with cpu to float rounding.
  */
 import * as tf from '@tensorflow/tfjs';
+import { installFusedAdam, uninstallFusedAdam } from './wasm-adam';
 
 type Conv2DBackpropFilterAttrs = tf.Conv2DBackpropFilterAttrs;
 type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
 
 /** Kernels installed by {@link registerWasmKernels}, by kernel name. */
-export const OVERRIDDEN_KERNELS = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul] as const;
+export const OVERRIDDEN_KERNELS = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf.Identity] as const;
 export type OverriddenKernel = (typeof OVERRIDDEN_KERNELS)[number];
 
 /** Built-in wasm kernels displaced by ours, kept so they can be restored / benchmarked. */
@@ -255,6 +256,21 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttr
 }
 
 /**
+ * Identity that shares the input's buffer (refcount + 1) instead of copying it.
+ * Why: the built-in wasm Identity copies, and the engine calls Identity on every
+ * tensor a custom gradient saves (tf.fused.matMul saves its inputs, i.e. each
+ * dense layer's weights and activations): 58-122 copies per MLP step
+ * (bench/NOTES.md). The cpu and webgl backends share the buffer the same way,
+ * as the wasm Reshape kernel does; no wasm kernel writes into its inputs.
+ */
+function identity(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend }): tf.TensorInfo {
+  const x = args.inputs.x!;
+  if (x.dtype === 'string') return callBuiltin(tf.Identity, args);
+  args.backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/**
  * Registers genlab's wasm kernels: the composed conv gradients and the
  * transpose-free BatchMatMul. Why: without Conv2DBackpropFilter no conv model
  * can train on wasm at all, and the built-in Conv2DBackpropInput and flagged
@@ -263,12 +279,13 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttr
  * and restored by {@link unregisterWasmKernels}. `options.kernels` installs
  * only some of them (benchmarks measure each one's effect this way).
  */
-export function registerWasmKernels(options: { kernels?: readonly OverriddenKernel[] } = {}): void {
+export function registerWasmKernels(options: { kernels?: readonly OverriddenKernel[]; fusedAdam?: boolean } = {}): void {
   if (registered) return;
   const funcs: Record<OverriddenKernel, tf.KernelFunc> = {
     [tf.Conv2DBackpropFilter]: conv2DBackpropFilter as unknown as tf.KernelFunc,
     [tf.Conv2DBackpropInput]: conv2DBackpropInput as unknown as tf.KernelFunc,
     [tf.BatchMatMul]: batchMatMul as unknown as tf.KernelFunc,
+    [tf.Identity]: identity as unknown as tf.KernelFunc,
   };
   for (const kernelName of options.kernels ?? OVERRIDDEN_KERNELS) {
     const existing = tf.getKernel(kernelName, 'wasm');
@@ -279,6 +296,7 @@ export function registerWasmKernels(options: { kernels?: readonly OverriddenKern
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: funcs[kernelName] });
     installed.push(kernelName);
   }
+  if (options.fusedAdam ?? true) installFusedAdam();
   registered = true;
 }
 
@@ -296,5 +314,6 @@ export function unregisterWasmKernels(): void {
   }
   installed.length = 0;
   displaced.clear();
+  uninstallFusedAdam();
   registered = false;
 }

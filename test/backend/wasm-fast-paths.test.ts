@@ -1,0 +1,220 @@
+/**
+ * genlab's wasm fast paths against the reference they replace: the fused Adam update (bit-identical
+ * to tfjs-core's op-by-op Adam on wasm, close to cpu), the buffer-sharing Identity, the elementwise
+ * kernel overrides (against cpu), and the multi-threaded wasm build in Node (child processes:
+ * a backend starts once per process).
+ * Run: node --import tsx --test test/backend/wasm-fast-paths.test.ts
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernels } from '../../src/genlab/src/backend/wasm-kernels';
+import { ADAM_KERNEL, adamSimdModuleBytes, installFusedAdam, setAdamSimd, uninstallFusedAdam } from '../../src/genlab/src/backend/wasm-adam';
+import { MAX_WASM_THREADS, wantedWasmThreads } from '../../src/genlab/src/backend/wasm-threads';
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+function values(n: number, rand: () => number, scale = 1): Float32Array {
+  return Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
+}
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tol = 1e-5): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let maxDiff = 0;
+  let maxRef = 0;
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(Number.isFinite(actual[i]), `${what}: non-finite value at ${i}`);
+    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+    maxRef = Math.max(maxRef, Math.abs(expected[i]));
+  }
+  assert.ok(maxDiff <= tol * Math.max(1, maxRef), `${what}: max abs diff ${maxDiff} (max |ref| ${maxRef})`);
+}
+
+function assertBitEqual(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < e.length; i++) {
+    if (a[i] !== e[i]) assert.fail(`${what}: element ${i} differs: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+// ---------------------------------------------------------------- fused Adam
+
+interface AdamCase {
+  shapes: number[][];
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon?: number;
+  steps: number;
+  /** Pass gradients as [{name, tensor}] (minimize with a var list) instead of a name map. */
+  arrayForm: boolean;
+}
+
+const ADAM_CASES: AdamCase[] = [
+  // Odd sizes: every remainder mod 4 (the SIMD loop does multiples of 4, the scalar loop the rest).
+  { shapes: [[1], [2], [3], [5], [7], [4, 4], [13, 7, 3], [1023]], lr: 1e-3, beta1: 0.9, beta2: 0.999, steps: 5, arrayForm: false },
+  { shapes: [[37, 51], [51], [9, 9, 2, 5]], lr: 2e-4, beta1: 0.5, beta2: 0.999, steps: 4, arrayForm: true },
+  { shapes: [[301, 17], [6]], lr: 0.05, beta1: 0.8, beta2: 0.9, epsilon: 1e-4, steps: 3, arrayForm: false },
+];
+
+let variableCounter = 0;
+
+/** Runs `steps` Adam updates with seeded gradients; returns the variables and the optimizer's weights. */
+async function runAdam(backend: string, c: AdamCase, seed: number): Promise<{ vars: Float32Array[]; optWeights: { name: string; values: Float32Array }[] }> {
+  await tf.setBackend(backend);
+  const rand = mulberry32(seed);
+  const vars = c.shapes.map((s) => tf.variable(tf.tensor(values(size(s), rand), s), true, `adam_case_${variableCounter++}`));
+  const opt = tf.train.adam(c.lr, c.beta1, c.beta2, c.epsilon);
+  for (let step = 0; step < c.steps; step++) {
+    // Gradients of very different magnitudes, including exact zeros, like real ones.
+    const grads = c.shapes.map((s, i) => {
+      const g = values(size(s), rand, 10 ** (-(i % 4)));
+      if (step === 1) g[0] = 0;
+      return tf.tensor(g, s);
+    });
+    if (c.arrayForm) opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
+    else opt.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])));
+    tf.dispose(grads);
+  }
+  const out = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
+  const weights = await opt.getWeights();
+  const optWeights = await Promise.all(
+    weights.map(async (w) => ({ name: w.name.replace(/adam_case_\d+/, 'v'), values: (await w.tensor.data()) as Float32Array })),
+  );
+  opt.dispose();
+  tf.dispose(vars);
+  return { vars: out, optWeights };
+}
+
+test('the fused Adam kernel is registered for wasm and routes AdamOptimizer only there', async () => {
+  registerWasmKernels();
+  assert.ok(tf.getKernel(ADAM_KERNEL, 'wasm') != null);
+  assert.equal(tf.getKernel(ADAM_KERNEL, 'cpu'), undefined);
+  // The hand-assembled SIMD module is valid wasm (shared and unshared memory import).
+  assert.ok(WebAssembly.validate(adamSimdModuleBytes(false)));
+  assert.ok(WebAssembly.validate(adamSimdModuleBytes(true)));
+});
+
+for (const [i, c] of ADAM_CASES.entries()) {
+  test(`fused Adam on wasm is bit-identical to tfjs Adam on wasm and close to cpu: ${c.shapes.map((s) => `[${s}]`).join(' ')}`, async () => {
+    registerWasmKernels();
+    uninstallFusedAdam();
+    const stockWasm = await runAdam('wasm', c, 77 + i);
+    const cpu = await runAdam('cpu', c, 77 + i);
+    installFusedAdam();
+    const simd = await runAdam('wasm', c, 77 + i);
+    setAdamSimd(false);
+    let scalar;
+    try {
+      scalar = await runAdam('wasm', c, 77 + i);
+    } finally {
+      setAdamSimd(true);
+    }
+    c.shapes.forEach((s, k) => {
+      assertBitEqual(simd.vars[k], stockWasm.vars[k], `variable [${s}] (SIMD)`);
+      assertBitEqual(scalar.vars[k], stockWasm.vars[k], `variable [${s}] (scalar loop)`);
+      assertClose(simd.vars[k], cpu.vars[k], `variable [${s}] vs cpu`);
+    });
+    // Optimizer state (what checkpoints save): same names, same moments, same iteration count.
+    assert.deepEqual(simd.optWeights.map((w) => w.name), stockWasm.optWeights.map((w) => w.name));
+    simd.optWeights.forEach((w, k) => assertBitEqual(w.values, stockWasm.optWeights[k].values, `optimizer weight ${w.name}`));
+  });
+}
+
+test('fused Adam leaves no tensors behind and falls back to tfjs Adam on cpu', async () => {
+  registerWasmKernels();
+  await tf.setBackend('wasm');
+  const v = tf.variable(tf.ones([33, 5]), true, 'adam_leak_v');
+  const opt = tf.train.adam(0.01);
+  const g = tf.fill([33, 5], 0.5);
+  opt.applyGradients({ [v.name]: g }); // creates the moment variables
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 5; i++) opt.applyGradients({ [v.name]: g });
+  assert.equal(tf.memory().numTensors, before);
+  opt.dispose();
+  tf.dispose([v, g]);
+  // On cpu the original method runs (no GenlabAdamUpdate kernel there) and still trains.
+  await tf.setBackend('cpu');
+  const w = tf.variable(tf.ones([3]), true, 'adam_cpu_v');
+  const opt2 = tf.train.adam(0.1);
+  opt2.applyGradients({ [w.name]: tf.ones([3]) });
+  assertClose((await w.data()) as Float32Array, [0.9, 0.9, 0.9], 'cpu Adam first step', 1e-6);
+  opt2.dispose();
+  w.dispose();
+});
+
+// ---------------------------------------------------------------- Identity
+
+test('Identity on wasm shares the buffer: clones survive their source, memory is returned', async () => {
+  registerWasmKernels();
+  await tf.setBackend('wasm');
+  const k = tf.getKernel(tf.Identity, 'wasm');
+  assert.equal(k?.kernelFunc.name, 'identity');
+  const bytes = tf.memory().numBytes;
+  const a = tf.tensor([1, 2, 3, 4, 5], [5]);
+  const b = tf.clone(a);
+  const c = tf.clone(b);
+  a.dispose();
+  assert.deepEqual(Array.from(await c.data()), [1, 2, 3, 4, 5]);
+  b.dispose();
+  assert.deepEqual(Array.from(await c.data()), [1, 2, 3, 4, 5]);
+  c.dispose();
+  assert.equal(tf.memory().numBytes, bytes);
+  const s = tf.clone(tf.tensor(['x', 'yz'])); // strings go to the built-in kernel
+  assert.deepEqual(await s.data(), ['x', 'yz']);
+});
+
+// ---------------------------------------------------------------- threads
+
+test('wantedWasmThreads: GENLAB_WASM_THREADS, else one CPU left free, capped', () => {
+  assert.equal(wantedWasmThreads({}, 1), 1);
+  assert.equal(wantedWasmThreads({}, 2), 1);
+  assert.equal(wantedWasmThreads({}, 4), 3);
+  assert.equal(wantedWasmThreads({}, 64), MAX_WASM_THREADS);
+  assert.equal(wantedWasmThreads({ GENLAB_WASM_THREADS: '2' }, 2), 2);
+  assert.equal(wantedWasmThreads({ GENLAB_WASM_THREADS: '99' }, 2), MAX_WASM_THREADS);
+  assert.equal(wantedWasmThreads({ GENLAB_WASM_THREADS: ' ' }, 3), 2);
+  assert.throws(() => wantedWasmThreads({ GENLAB_WASM_THREADS: 'many' }, 2), /GENLAB_WASM_THREADS must be a positive integer/);
+  assert.throws(() => wantedWasmThreads({ GENLAB_WASM_THREADS: '0' }, 2), /positive integer/);
+});
+
+function runChild(threads: number): { line: string; threads: number; loss: number; hash: string } {
+  const script = join(__dirname, 'fixtures', 'wasm-threads-child.ts');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+    encoding: 'utf8',
+    env: { ...process.env, GENLAB_WASM_THREADS: String(threads), GENLAB_BACKEND: '' },
+    timeout: 120_000, // the child must exit by itself: live pthread workers would hang it
+  });
+  assert.equal(r.signal, null, `child with ${threads} threads did not exit by itself (${r.signal}); stderr: ${r.stderr.slice(-2000)}`);
+  assert.equal(r.status, 0, `child with ${threads} threads failed: ${r.stderr.slice(-2000)}`);
+  const last = r.stdout.trim().split('\n').pop()!;
+  return JSON.parse(last) as { line: string; threads: number; loss: number; hash: string };
+}
+
+test('multi-threaded wasm in Node: starts, reports its threads, exits by itself, same bits as 1 thread', () => {
+  const one = runChild(1);
+  assert.equal(one.threads, 1);
+  assert.match(one.line, /single-threaded \(GENLAB_WASM_THREADS=1\)/);
+  const two = runChild(2);
+  assert.equal(two.threads, 2, two.line);
+  assert.match(two.line, /WebAssembly, SIMD, 2 threads/);
+  assert.ok(Number.isFinite(two.loss));
+  assert.equal(two.hash, one.hash, 'trained weights and conv output differ between 1 and 2 threads');
+  const three = runChild(3); // more threads than this machine may have CPUs: still correct
+  assert.equal(three.threads, 3);
+  assert.equal(three.hash, one.hash);
+});
