@@ -87,7 +87,7 @@ async function runAdam(backend: string, c: AdamCase, seed: number): Promise<{ va
       return tf.tensor(g, s);
     });
     if (c.arrayForm) opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
-    else opt.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])) as unknown as Parameters<tf.Optimizer["applyGradients"]>[0]);
+    else opt.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])) as unknown as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
     tf.dispose(grads);
   }
   const out = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
@@ -141,9 +141,9 @@ test('fused Adam leaves no tensors behind and falls back to tfjs Adam on cpu', a
   const v = tf.variable(tf.ones([33, 5]), true, 'adam_leak_v');
   const opt = tf.train.adam(0.01);
   const g = tf.fill([33, 5], 0.5);
-  opt.applyGradients({ [v.name]: g } as unknown as Parameters<tf.Optimizer["applyGradients"]>[0]); // creates the moment variables
+  opt.applyGradients({ [v.name]: g } as unknown as Parameters<tf.AdamOptimizer["applyGradients"]>[0]); // creates the moment variables
   const before = tf.memory().numTensors;
-  for (let i = 0; i < 5; i++) opt.applyGradients({ [v.name]: g } as unknown as Parameters<tf.Optimizer["applyGradients"]>[0]);
+  for (let i = 0; i < 5; i++) opt.applyGradients({ [v.name]: g } as unknown as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
   assert.equal(tf.memory().numTensors, before);
   opt.dispose();
   tf.dispose([v, g]);
@@ -151,7 +151,7 @@ test('fused Adam leaves no tensors behind and falls back to tfjs Adam on cpu', a
   await tf.setBackend('cpu');
   const w = tf.variable(tf.ones([3]), true, 'adam_cpu_v');
   const opt2 = tf.train.adam(0.1);
-  opt2.applyGradients({ [w.name]: tf.ones([3]) } as unknown as Parameters<tf.Optimizer["applyGradients"]>[0]);
+  opt2.applyGradients({ [w.name]: tf.ones([3]) } as unknown as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
   assertClose((await w.data()) as Float32Array, [0.9, 0.9, 0.9], 'cpu Adam first step', 1e-6);
   opt2.dispose();
   w.dispose();
