@@ -218,3 +218,65 @@ test('multi-threaded wasm in Node: starts, reports its threads, exits by itself,
   assert.equal(three.threads, 3);
   assert.equal(three.hash, one.hash);
 });
+
+// ---------------------------------------------------------------- Tile, Reverse, Greater, Select
+
+/** Runs `f` on cpu and wasm with the same seeded inputs; returns both outputs' values and shapes. */
+async function onBoth(make: (rand: () => number) => tf.Tensor[], f: (xs: tf.Tensor[]) => tf.Tensor, seed: number, exact = true) {
+  const res: { values: tf.TypedArray | string[]; shape: number[]; dtype: string }[] = [];
+  for (const backend of ['cpu', 'wasm']) {
+    await tf.setBackend(backend);
+    const xs = make(mulberry32(seed));
+    const y = f(xs);
+    res.push({ values: await y.data(), shape: y.shape, dtype: y.dtype });
+    tf.dispose([...xs, y]);
+  }
+  const [cpu, wasm] = res;
+  assert.deepEqual(wasm.shape, cpu.shape);
+  assert.equal(wasm.dtype, cpu.dtype);
+  if (exact) assert.deepEqual(Array.from(wasm.values as ArrayLike<number>), Array.from(cpu.values as ArrayLike<number>));
+  else assertClose(wasm.values as Float32Array, cpu.values as Float32Array, 'wasm vs cpu');
+}
+
+function randomShape(rand: () => number, maxRank = 4): number[] {
+  const rank = 1 + Math.floor(rand() * maxRank);
+  return Array.from({ length: rank }, () => 1 + Math.floor(rand() * 5));
+}
+
+test('wasm Tile, Reverse, Greater, Select are genlab\'s and equal cpu on random shapes and dtypes', async () => {
+  registerWasmKernels();
+  for (const k of [tf.Tile, tf.Reverse, tf.Greater, tf.Select]) assert.equal(tf.getKernel(k, 'wasm')?.kernelFunc.name, k === tf.Select ? 'select' : k.toLowerCase());
+  const rand = mulberry32(31337);
+  for (let c = 0; c < 40; c++) {
+    const shape = randomShape(rand, 5);
+    const reps = shape.map(() => 1 + Math.floor(rand() * 3));
+    const dtype = (['float32', 'int32', 'bool'] as const)[c % 3];
+    const axes = shape.map((_, i) => i).filter(() => rand() < 0.5);
+    const make = (r: () => number) => [
+      dtype === 'float32' ? tf.tensor(values(size(shape), r), shape) : tf.tensor(Array.from({ length: size(shape) }, () => Math.floor(r() * 7) - 3), shape, dtype === 'bool' ? 'bool' : 'int32'),
+    ];
+    await onBoth(make, ([x]) => tf.tile(x, reps), 100 + c);
+    await onBoth(make, ([x]) => tf.reverse(x, axes), 200 + c);
+  }
+  // BatchNorm-gradient shape: [1,1,1,C] tiled to [N,H,W,1]; a zero-size tile.
+  await onBoth((r) => [tf.tensor(values(7, r), [1, 1, 1, 7])], ([x]) => tf.tile(x, [3, 5, 4, 1]), 1);
+  await onBoth((r) => [tf.tensor(values(6, r), [2, 3])], ([x]) => tf.tile(x, [0, 2]), 2);
+  for (let c = 0; c < 20; c++) {
+    const shape = randomShape(rand);
+    const n = size(shape);
+    const withZeros = (r: () => number) => values(n, r).map((v, i) => (i % 5 === 0 ? 0 : v));
+    // Same shapes, scalar on either side, and a broadcast the fast path leaves to the built-in kernel.
+    await onBoth((r) => [tf.tensor(withZeros(r), shape), tf.tensor(withZeros(r), shape)], ([a, b]) => tf.greater(a, b), 300 + c);
+    await onBoth((r) => [tf.tensor(withZeros(r), shape)], ([a]) => tf.greater(a, 0), 400 + c);
+    await onBoth((r) => [tf.tensor(withZeros(r), shape)], ([a]) => tf.greater(tf.scalar(0.25), a), 500 + c);
+    await onBoth((r) => [tf.tensor(withZeros(r), shape), tf.tensor(values(shape[shape.length - 1], r), [shape[shape.length - 1]])], ([a, b]) => tf.greater(a, b), 600 + c);
+    await onBoth((r) => [tf.tensor(Array.from({ length: n }, () => Math.floor(r() * 9) - 4), shape, 'int32')], ([a]) => tf.greater(a, tf.scalar(0, 'int32')), 700 + c);
+    await onBoth(
+      (r) => [tf.tensor(withZeros(r), shape), tf.tensor(values(n, r), shape), tf.tensor(values(n, r), shape)],
+      ([x, t, e]) => tf.where(tf.greater(x, 0), t, e),
+      800 + c,
+    );
+  }
+  // LeakyReLU's gradient (Greater + Select) through tf.grads (cpu's leakyRelu rounds α·x differently: close, not equal).
+  await onBoth((r) => [tf.tensor(values(5 * 9, r), [5, 9])], ([x]) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(v, 0.2), v)))(x), 9, false);
+});

@@ -53,12 +53,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { installFusedAdam, uninstallFusedAdam } from './wasm-adam';
+import { greaterKernel, reverseKernel, selectKernel, tileKernel } from './wasm-elementwise';
 
 type Conv2DBackpropFilterAttrs = tf.Conv2DBackpropFilterAttrs;
 type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
 
 /** Kernels installed by {@link registerWasmKernels}, by kernel name. */
-export const OVERRIDDEN_KERNELS = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf.Identity] as const;
+export const OVERRIDDEN_KERNELS = [
+  tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Greater, tf.Select,
+] as const;
 export type OverriddenKernel = (typeof OVERRIDDEN_KERNELS)[number];
 
 /** Built-in wasm kernels displaced by ours, kept so they can be restored / benchmarked. */
@@ -271,8 +274,10 @@ function identity(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBacke
 }
 
 /**
- * Registers genlab's wasm kernels: the composed conv gradients and the
- * transpose-free BatchMatMul. Why: without Conv2DBackpropFilter no conv model
+ * Registers genlab's wasm kernels: the composed conv gradients, the
+ * transpose-free BatchMatMul, a buffer-sharing Identity, JavaScript Tile /
+ * Reverse / Greater / Select (wasm-elementwise.ts) and the fused Adam update
+ * (wasm-adam.ts; `fusedAdam: false` leaves tfjs's Adam alone). Why: without Conv2DBackpropFilter no conv model
  * can train on wasm at all, and the built-in Conv2DBackpropInput and flagged
  * BatchMatMul are scalar loops (bench/NOTES.md). Idempotent: a second call is
  * a no-op. Displaced built-in kernels are kept (our kernels delegate to them)
@@ -286,6 +291,10 @@ export function registerWasmKernels(options: { kernels?: readonly OverriddenKern
     [tf.Conv2DBackpropInput]: conv2DBackpropInput as unknown as tf.KernelFunc,
     [tf.BatchMatMul]: batchMatMul as unknown as tf.KernelFunc,
     [tf.Identity]: identity as unknown as tf.KernelFunc,
+    [tf.Tile]: tileKernel(callBuiltin) as unknown as tf.KernelFunc,
+    [tf.Reverse]: reverseKernel(callBuiltin) as unknown as tf.KernelFunc,
+    [tf.Greater]: greaterKernel(callBuiltin) as unknown as tf.KernelFunc,
+    [tf.Select]: selectKernel(callBuiltin) as unknown as tf.KernelFunc,
   };
   for (const kernelName of options.kernels ?? OVERRIDDEN_KERNELS) {
     const existing = tf.getKernel(kernelName, 'wasm');
