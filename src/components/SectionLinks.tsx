@@ -24,6 +24,11 @@ const SECTIONS: Section[] = [
     text: <Translate id="home.section.article.text">The source article on GANs and VAEs, corrected and annotated.</Translate>,
   },
   {
+    key: 'demo',
+    title: <Translate id="home.section.demo.title">Try the models</Translate>,
+    text: <Translate id="home.section.demo.text">Sample, explore the latent space, interpolate and draw digits with the trained GAN and VAE, in your browser.</Translate>,
+  },
+  {
     key: 'recipes',
     title: <Translate id="home.section.recipes.title">Recipes</Translate>,
     text: <Translate id="home.section.recipes.text">Short, tested programs to copy into your own project.</Translate>,

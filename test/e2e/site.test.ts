@@ -76,6 +76,7 @@ test('the home page shows the sections, typeset math, the library source and the
   assert.equal(await page.title(), 'Getting started | genlab');
   await assertMath(page, '/');
   assert.ok(await page.locator('[data-section="notebooks"] a').count(), 'a link to the notebooks');
+  assert.equal(await page.locator('[data-section="demo"] a').getAttribute('href'), '/demo', 'a link to the interactive page');
   assert.match(await page.locator('article').innerText(), /export function gaussianKl\(/);
   await page.locator('.docusaurus-mermaid-container svg').first().waitFor({ timeout: 30_000 });
   assert.ok((await page.locator('.docusaurus-mermaid-container svg g.node').count()) >= 6, 'the diagram has its nodes');
