@@ -2,7 +2,7 @@
  * Training-speed benchmark: one training step of each genlab model on every TensorFlow.js backend
  * usable here, against the same architectures in PyTorch measured in the same run.
  *
- *   npm run bench -- [--quick] [--out FILE.json] [--backends cpu,wasm,webgpu,torch] [--steps N]
+ *   npm run bench -- [--quick] [--out FILE.json] [--backends cpu,wasm,wasm-mt,webgpu,torch] [--steps N]
  *                     [--models mlp-gan,dcgan,mlp-vae,conv-vae] [--memory-steps N]
  *                    [--torch-out DIR]   (keep PyTorch's trained weights and sample grids)
  *
@@ -14,14 +14,15 @@
  * same script times a 2048² sgemm, the machine's practical peak through the same BLAS. FLOPs are
  * counted per layer from the genlab models (bench/NOTES.md says how). The wasm worker also runs
  * one model for --memory-steps steps (200; 20 with --quick) and reports the tensor count and RSS
- * before and after, which must stay flat.
+ * before and after, which must stay flat. `wasm` runs the library's default thread pool (one CPU
+ * left free: single-threaded on 2 CPUs); `wasm-mt` the same with GENLAB_WASM_THREADS = all CPUs.
  *
  * --quick: wasm and PyTorch only, 1 warm-up + 2 steps, 20 memory steps (under a minute here).
  * cpu runs only the MLP models unless --steps 1 (its conv gradients take minutes per step).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -41,7 +42,8 @@ import {
 
 const MODELS = ['mlp-gan', 'dcgan', 'mlp-vae', 'conv-vae'] as const;
 type ModelName = (typeof MODELS)[number];
-const TFJS_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
+/** `wasm-mt`: the wasm backend with XNNPACK's pool on every CPU (GENLAB_WASM_THREADS); `wasm` keeps the library default. */
+const TFJS_BACKENDS = ['cpu', 'wasm', 'wasm-mt', 'webgpu'] as const;
 const CONV_MODELS: readonly ModelName[] = ['dcgan', 'conv-vae'];
 const BATCH: Record<ModelName, number> = { 'mlp-gan': 64, dcgan: 64, 'mlp-vae': 100, 'conv-vae': 100 };
 
@@ -232,7 +234,7 @@ interface WorkerArgs {
 }
 
 async function worker(a: WorkerArgs): Promise<EngineResult> {
-  const choice = await setupBackend(a.backend);
+  const choice = await setupBackend(a.backend === 'wasm-mt' ? 'wasm' : a.backend);
   const software = /llvmpipe|lavapipe|swiftshader/i.test(choice.device);
   const deviceClass = a.backend === 'webgpu' && !software ? 'gpu' : a.backend === 'node-gpu' ? 'gpu' : 'cpu';
   const result: EngineResult = { engine: `tfjs-${a.backend}`, device: choice.device, deviceClass, models: {}, skipped: {} };
@@ -318,7 +320,9 @@ function runWorker(backend: string, a: Omit<WorkerArgs, 'backend'>, tmp: string)
     '--result', file,
     ...(a.cpuConv ? ['--cpu-conv'] : []),
   ];
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  // wasm-mt: as many pool threads as CPUs (the library default leaves one free; bench/NOTES.md).
+  const env = backend === 'wasm-mt' ? { ...process.env, GENLAB_WASM_THREADS: String(availableParallelism()) } : process.env;
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', env });
   process.stderr.write(r.stderr ?? '');
   if (r.status === 0 && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as EngineResult;
   const why = (r.stderr ?? '').split('\n').filter((l) => /error/i.test(l)).slice(-1)[0] ?? `exit ${r.status}`;
@@ -363,11 +367,11 @@ async function driver(): Promise<void> {
     },
   });
   if (v.help) {
-    console.log('usage: npm run bench -- [--quick] [--out FILE.json] [--backends cpu,wasm,webgpu,torch] [--steps N] [--models LIST] [--memory-steps N]');
+    console.log('usage: npm run bench -- [--quick] [--out FILE.json] [--backends cpu,wasm,wasm-mt,webgpu,torch] [--steps N] [--models LIST] [--memory-steps N]');
     return;
   }
   const quick = v.quick ?? false;
-  const backends = (v.backends ?? (quick ? 'wasm,torch' : 'cpu,wasm,webgpu,torch')).split(',').filter(Boolean);
+  const backends = (v.backends ?? (quick ? 'wasm,torch' : 'cpu,wasm,wasm-mt,webgpu,torch')).split(',').filter(Boolean);
   const models = (v.models ?? MODELS.join(',')).split(',').filter(Boolean) as ModelName[];
   for (const m of models) if (!MODELS.includes(m)) throw new Error(`unknown model '${m}' (expected ${MODELS.join(', ')})`);
   for (const b of backends) if (![...TFJS_BACKENDS, 'torch'].includes(b as never)) throw new Error(`unknown backend '${b}'`);
@@ -375,7 +379,9 @@ async function driver(): Promise<void> {
   if (stepsFlag !== undefined && !(Number.isInteger(stepsFlag) && stepsFlag >= 1)) throw new Error(`--steps must be a positive integer`);
   const memorySteps = v['memory-steps'] !== undefined ? Number(v['memory-steps']) : quick ? 20 : 200;
   const warmup = quick ? 1 : 2;
-  const defaultSteps: Record<string, number> = quick ? { wasm: 2, torch: 2, cpu: 2, webgpu: 2 } : { wasm: 10, torch: 10, cpu: 3, webgpu: 3 };
+  const defaultSteps: Record<string, number> = quick
+    ? { wasm: 2, 'wasm-mt': 2, torch: 2, cpu: 2, webgpu: 2 }
+    : { wasm: 10, 'wasm-mt': 10, torch: 10, cpu: 3, webgpu: 3 };
 
   await tf.setBackend('cpu');
   const flopsPerStep: Record<string, number> = {};

@@ -222,7 +222,7 @@ test('multi-threaded wasm in Node: starts, reports its threads, exits by itself,
 // ---------------------------------------------------------------- Tile, Reverse, Greater, Select
 
 /** Runs `f` on cpu and wasm with the same seeded inputs; returns both outputs' values and shapes. */
-async function onBoth(make: (rand: () => number) => tf.Tensor[], f: (xs: tf.Tensor[]) => tf.Tensor, seed: number, exact = true) {
+async function onBoth(make: (rand: () => number) => tf.Tensor[], f: (xs: tf.Tensor[]) => tf.Tensor, seed: number, exact = true, what = 'wasm vs cpu') {
   const res: { values: tf.TypedArray | string[]; shape: number[]; dtype: string }[] = [];
   for (const backend of ['cpu', 'wasm']) {
     await tf.setBackend(backend);
@@ -235,7 +235,7 @@ async function onBoth(make: (rand: () => number) => tf.Tensor[], f: (xs: tf.Tens
   assert.deepEqual(wasm.shape, cpu.shape);
   assert.equal(wasm.dtype, cpu.dtype);
   if (exact) assert.deepEqual(Array.from(wasm.values as ArrayLike<number>), Array.from(cpu.values as ArrayLike<number>));
-  else assertClose(wasm.values as Float32Array, cpu.values as Float32Array, 'wasm vs cpu');
+  else assertClose(wasm.values as Float32Array, cpu.values as Float32Array, what);
 }
 
 function randomShape(rand: () => number, maxRank = 4): number[] {
@@ -279,4 +279,53 @@ test('wasm Tile, Reverse, Greater, Select are genlab\'s and equal cpu on random 
   }
   // LeakyReLU's gradient (Greater + Select) through tf.grads (cpu's leakyRelu rounds α·x differently: close, not equal).
   await onBoth((r) => [tf.tensor(values(5 * 9, r), [5, 9])], ([x]) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(v, 0.2), v)))(x), 9, false);
+});
+
+// ---------------------------------------------------------------- _FusedMatMul
+
+test('wasm _FusedMatMul (matmul + bias + activation) equals cpu, forward and gradients, odd shapes', async () => {
+  registerWasmKernels();
+  assert.equal(tf.getKernel(tf._FusedMatMul, 'wasm')?.kernelFunc.name, 'fusedMatMul');
+  const rand = mulberry32(4242);
+  const activations = ['linear', 'relu', 'relu6', 'sigmoid', 'elu', 'leakyrelu'] as const;
+  for (let c = 0; c < 18; c++) {
+    const m = 1 + Math.floor(rand() * 37);
+    const k = 1 + Math.floor(rand() * 41);
+    const n = 1 + Math.floor(rand() * 29);
+    const activation = activations[c % activations.length];
+    const transposeB = c % 5 === 4; // the built-in kernel gets the bias wrong here (tfjs 4.22); ours does not
+    const withBias = c % 3 !== 2;
+    const make = (r: () => number) => [
+      tf.tensor(values(m * k, r), [m, k]),
+      tf.tensor(values(k * n, r), transposeB ? [n, k] : [k, n]),
+      tf.tensor(values(n, r), [n]),
+    ];
+    const f = ([a, b, bias]: tf.Tensor[]) =>
+      tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeB, bias: withBias ? bias : undefined, activation, leakyreluAlpha: 0.3 });
+    const what = `[${m},${k}]·[${k},${n}] ${activation}${transposeB ? ' transposeB' : ''}${withBias ? ' +bias' : ''}`;
+    await onBoth(make, f, 1000 + c, false, what);
+    // Gradients w.r.t. a, b and bias through the fused op's custom gradient.
+    for (const i of [0, 1, 2]) {
+      if (i === 2 && !withBias) continue;
+      await onBoth(make, (xs) => tf.grad((v: tf.Tensor) => tf.sum(tf.square(f(xs.map((x, j) => (j === i ? v : x))))))(xs[i]), 2000 + 10 * c + i, false, `${what}: gradient ${i}`);
+    }
+  }
+});
+
+test('unregisterWasmKernels restores working built-in kernels, registerWasmKernels reinstalls', async () => {
+  const { unregisterWasmKernels } = await import('../../src/genlab/src/backend/wasm-kernels.js');
+  registerWasmKernels();
+  await tf.setBackend('wasm');
+  unregisterWasmKernels();
+  try {
+    // Built-ins that were displaced before the backend ever ran them must still work.
+    const a = tf.tensor2d([[1, 2], [3, 4]]);
+    const y = tf.fused.matMul({ a, b: a, bias: tf.tensor1d([1, 1]), activation: 'relu' });
+    assert.deepEqual(Array.from(await y.data()), [8, 11, 16, 23]);
+    assert.deepEqual(Array.from(await tf.tile(tf.tensor1d([1, 2]), [2]).data()), [1, 2, 1, 2]);
+    assert.ok(tf.getKernel(tf.Tile, 'wasm')?.setupFunc != null, 'the built-in Tile (ours has no setupFunc)');
+  } finally {
+    registerWasmKernels();
+  }
+  assert.equal(tf.getKernel(tf._FusedMatMul, 'wasm')?.kernelFunc.name, 'fusedMatMul');
 });

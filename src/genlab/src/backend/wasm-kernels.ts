@@ -60,7 +60,7 @@ type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
 
 /** Kernels installed by {@link registerWasmKernels}, by kernel name. */
 export const OVERRIDDEN_KERNELS = [
-  tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Greater, tf.Select,
+  tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Greater, tf.Select,
 ] as const;
 export type OverriddenKernel = (typeof OVERRIDDEN_KERNELS)[number];
 
@@ -258,6 +258,46 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttr
   });
 }
 
+/** Activations the fused-matmul override applies as separate ops (the rest go to the built-in kernel). */
+const ACTIVATIONS: Record<string, (y: tf.Tensor, alpha: number) => tf.Tensor> = {
+  linear: (y) => y,
+  relu: (y) => tf.relu(y),
+  relu6: (y) => tf.relu6(y),
+  sigmoid: (y) => tf.sigmoid(y),
+  elu: (y) => tf.elu(y),
+  leakyrelu: (y, alpha) => tf.leakyRelu(y, alpha),
+};
+
+/**
+ * _FusedMatMul (every tfjs-layers Dense layer's forward pass) as a flag-free
+ * BatchMatMul, a bias Add and the activation. Why: the built-in fused kernel
+ * builds an XNNPACK fully-connected operator keyed by the weight tensor and
+ * packs the weights with their bias; since the weights are a new tensor after
+ * every optimizer step, every training call pays that packing, which measured
+ * 1-2.8 ms more than matmul + add + relu on [100,784]·[784,500] and
+ * [64,1200]·[1200,1200] (bench/NOTES.md). Transposed operands go through the
+ * BatchMatMul override (the built-in fused kernel adds the wrong bias elements
+ * when transposeB is set: tfjs 4.22 bug, see the test); PReLU goes to the
+ * built-in kernel. The bias is added after the product instead of seeding
+ * the accumulator, so results differ from the built-in kernel in the last bit
+ * (deterministic all the same).
+ */
+function fusedMatMul(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.TensorInfo {
+  const { transposeA, transposeB, activation, leakyreluAlpha } = (args.attrs ?? {}) as unknown as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
+  const { a: ai, b: bi, bias: biasInfo, preluActivationWeights } = args.inputs;
+  const act = ACTIVATIONS[activation ?? 'linear'];
+  if (preluActivationWeights != null || act == null || ai?.dtype !== 'float32' || bi?.dtype !== 'float32') {
+    return callBuiltin(tf._FusedMatMul, args);
+  }
+  const a = asTensor(ai, 'a');
+  const b = asTensor(bi, 'b');
+  const bias = biasInfo == null ? undefined : asTensor(biasInfo, 'bias');
+  return tf.tidy(() => {
+    const y = tf.matMul(a, b, transposeA, transposeB); // flagged products: batchMatMul above
+    return act(bias ? tf.add(y, bias) : y, leakyreluAlpha ?? 0.2);
+  });
+}
+
 /**
  * Identity that shares the input's buffer (refcount + 1) instead of copying it.
  * Why: the built-in wasm Identity copies, and the engine calls Identity on every
@@ -290,6 +330,7 @@ export function registerWasmKernels(options: { kernels?: readonly OverriddenKern
     [tf.Conv2DBackpropFilter]: conv2DBackpropFilter as unknown as tf.KernelFunc,
     [tf.Conv2DBackpropInput]: conv2DBackpropInput as unknown as tf.KernelFunc,
     [tf.BatchMatMul]: batchMatMul as unknown as tf.KernelFunc,
+    [tf._FusedMatMul]: fusedMatMul as unknown as tf.KernelFunc,
     [tf.Identity]: identity as unknown as tf.KernelFunc,
     [tf.Tile]: tileKernel(callBuiltin) as unknown as tf.KernelFunc,
     [tf.Reverse]: reverseKernel(callBuiltin) as unknown as tf.KernelFunc,
@@ -319,7 +360,18 @@ export function unregisterWasmKernels(): void {
   for (const kernelName of installed) {
     tf.unregisterKernel(kernelName, 'wasm');
     const original = displaced.get(kernelName);
-    if (original != null) tf.registerKernel(original);
+    if (original != null) {
+      tf.registerKernel(original);
+      // A built-in kernel displaced before the backend started never had its setupFunc
+      // (the cwrap binding) run; run it now, or the restored kernel cannot be called.
+      const backend = tf.findBackend('wasm');
+      const done = builtinSetUp.get(kernelName);
+      if (backend != null && !done?.has(backend)) {
+        original.setupFunc?.(backend);
+        if (done) done.add(backend);
+        else builtinSetUp.set(kernelName, new WeakSet([backend]));
+      }
+    }
   }
   installed.length = 0;
   displaced.clear();
