@@ -1,19 +1,20 @@
 /**
- * Data-movement and comparison kernels for the wasm backend, written in
- * JavaScript over the wasm heap.
+ * Data-movement kernels for the wasm backend, written in JavaScript over the
+ * wasm heap.
  *
- * Why: tfjs-backend-wasm 4.22 implements Tile, Reverse, Greater (with
- * broadcasting) and Select as generic C++ loops that recompute a multi-index
- * per element, 5-25 ns per element. Training steps call them in bulk: the
- * BatchNorm gradient tiles [C] to [N,H,W,C] (21 ms per call on DCGAN's
- * [64,14,14,64]), the LeakyReLU gradient is `where(x > 0, dy, α·dy)` (Greater +
- * Select over every activation), and genlab's Conv2DBackpropInput flips its
- * filter taps with Reverse (13 ms per call). Here each is a copy of contiguous
- * blocks (`TypedArray.set` / `copyWithin`) or one flat loop.
+ * Why: tfjs-backend-wasm 4.22 implements Tile and Reverse as generic C++ loops
+ * that recompute a multi-index per element. Training steps call them in bulk:
+ * the BatchNorm gradient tiles [C] to [N,H,W,C] (~21 ms per call on DCGAN's
+ * [64,14,14,64] under load), and genlab's Conv2DBackpropInput flips its filter
+ * taps with Reverse (~13 ms per call). Here both are copies of contiguous
+ * blocks (`TypedArray.set` / `copyWithin`): the DCGAN step is ~9% faster
+ * (bench/NOTES.md).
  *
- * All four only move or compare values, so results are identical to the
- * built-in kernels; shapes outside the fast paths (broadcasting other than
- * against a scalar, strings) go to the built-in kernel.
+ * Both only move values, so results are identical to the built-in kernels;
+ * strings and scalars go to the built-in kernel. (Greater and Select, the
+ * LeakyReLU gradient, were tried the same way and were slower than the
+ * built-in kernels as flat JavaScript loops: 12.4 against 7 ms per
+ * greater + mul + where on [64,14,14,64].)
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -109,60 +110,6 @@ export function reverseKernel(builtin: Builtin) {
       for (let i = 0; i < n; i++) walk(axis + 1, s + (rev ? n - 1 - i : i) * st[axis], d + i * st[axis]);
     };
     walk(0, 0, 0);
-    return out;
-  };
-}
-
-function sameShape(a: number[], b: number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** Greater for equal shapes or against a scalar (either side); bool output. */
-export function greaterKernel(builtin: Builtin) {
-  return function greater(args: KernelArgs): tf.TensorInfo {
-    const a = args.inputs.a!;
-    const b = args.inputs.b!;
-    const numeric = (t: tf.TensorInfo) => t.dtype === 'float32' || t.dtype === 'int32';
-    if (!numeric(a) || !numeric(b)) return builtin(tf.Greater, args);
-    const aSize = tf.util.sizeFromShape(a.shape);
-    const bSize = tf.util.sizeFromShape(b.shape);
-    let outShape: number[];
-    if (sameShape(a.shape, b.shape)) outShape = a.shape;
-    else if (bSize === 1 && b.shape.length <= a.shape.length) outShape = a.shape;
-    else if (aSize === 1 && a.shape.length <= b.shape.length) outShape = b.shape;
-    else return builtin(tf.Greater, args);
-    const backend = args.backend as unknown as WasmHeapBackend;
-    const out = backend.makeOutput(outShape, 'bool');
-    const o = backend.typedArrayFromHeap(out);
-    const av = backend.typedArrayFromHeap(a);
-    const bv = backend.typedArrayFromHeap(b);
-    const n = o.length;
-    if (aSize === n && bSize === n) for (let i = 0; i < n; i++) o[i] = av[i] > bv[i] ? 1 : 0;
-    else if (bSize === 1) {
-      const s = bv[0];
-      for (let i = 0; i < n; i++) o[i] = av[i] > s ? 1 : 0;
-    } else {
-      const s = av[0];
-      for (let i = 0; i < n; i++) o[i] = s > bv[i] ? 1 : 0;
-    }
-    return out;
-  };
-}
-
-/** Select (tf.where) when condition, t and e all have one shape. */
-export function selectKernel(builtin: Builtin) {
-  return function select(args: KernelArgs): tf.TensorInfo {
-    const { condition, t, e } = args.inputs as Record<string, tf.TensorInfo>;
-    if (t.dtype === 'string' || t.dtype !== e.dtype || !sameShape(condition.shape, t.shape) || !sameShape(t.shape, e.shape)) {
-      return builtin(tf.Select, args);
-    }
-    const backend = args.backend as unknown as WasmHeapBackend;
-    const out = backend.makeOutput(t.shape, t.dtype);
-    const o = backend.typedArrayFromHeap(out);
-    const c = backend.typedArrayFromHeap(condition);
-    const tv = backend.typedArrayFromHeap(t);
-    const ev = backend.typedArrayFromHeap(e);
-    for (let i = 0; i < o.length; i++) o[i] = c[i] ? tv[i] : ev[i];
     return out;
   };
 }

@@ -53,14 +53,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { installFusedAdam, uninstallFusedAdam } from './wasm-adam';
-import { greaterKernel, reverseKernel, selectKernel, tileKernel } from './wasm-elementwise';
+import { reverseKernel, tileKernel } from './wasm-elementwise';
 
 type Conv2DBackpropFilterAttrs = tf.Conv2DBackpropFilterAttrs;
 type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
 
 /** Kernels installed by {@link registerWasmKernels}, by kernel name. */
 export const OVERRIDDEN_KERNELS = [
-  tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Greater, tf.Select,
+  tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse,
 ] as const;
 export type OverriddenKernel = (typeof OVERRIDDEN_KERNELS)[number];
 
@@ -269,24 +269,21 @@ const ACTIVATIONS: Record<string, (y: tf.Tensor, alpha: number) => tf.Tensor> = 
 };
 
 /**
- * _FusedMatMul (every tfjs-layers Dense layer's forward pass) as a flag-free
- * BatchMatMul, a bias Add and the activation. Why: the built-in fused kernel
- * builds an XNNPACK fully-connected operator keyed by the weight tensor and
- * packs the weights with their bias; since the weights are a new tensor after
- * every optimizer step, every training call pays that packing, which measured
- * 1-2.8 ms more than matmul + add + relu on [100,784]·[784,500] and
- * [64,1200]·[1200,1200] (bench/NOTES.md). Transposed operands go through the
- * BatchMatMul override (the built-in fused kernel adds the wrong bias elements
- * when transposeB is set: tfjs 4.22 bug, see the test); PReLU goes to the
- * built-in kernel. The bias is added after the product instead of seeding
- * the accumulator, so results differ from the built-in kernel in the last bit
- * (deterministic all the same).
+ * _FusedMatMul with a transposed operand as the (transpose-free) BatchMatMul
+ * override, a bias Add and the activation. Why: like BatchMatMul, the built-in
+ * fused kernel runs XNNPACK only without transpose flags and a scalar loop
+ * otherwise (22 ms against 2 ms on [100,500]·[784,500]ᵀ), and with
+ * transposeB and a bias it adds the wrong bias elements (tfjs 4.22; the test
+ * shows it). Flag-free calls (every Dense layer's forward pass) stay on the
+ * built-in kernel: replacing them by matmul + add + activation measured no
+ * faster in a training step (the MLP GAN step 2.6 ms slower, bench/NOTES.md)
+ * and would change results in the last bit. PReLU goes to the built-in kernel.
  */
 function fusedMatMul(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.TensorInfo {
   const { transposeA, transposeB, activation, leakyreluAlpha } = (args.attrs ?? {}) as unknown as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
   const { a: ai, b: bi, bias: biasInfo, preluActivationWeights } = args.inputs;
   const act = ACTIVATIONS[activation ?? 'linear'];
-  if (preluActivationWeights != null || act == null || ai?.dtype !== 'float32' || bi?.dtype !== 'float32') {
+  if ((!transposeA && !transposeB) || preluActivationWeights != null || act == null || ai?.dtype !== 'float32' || bi?.dtype !== 'float32') {
     return callBuiltin(tf._FusedMatMul, args);
   }
   const a = asTensor(ai, 'a');
@@ -315,8 +312,8 @@ function identity(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBacke
 
 /**
  * Registers genlab's wasm kernels: the composed conv gradients, the
- * transpose-free BatchMatMul, a buffer-sharing Identity, JavaScript Tile /
- * Reverse / Greater / Select (wasm-elementwise.ts) and the fused Adam update
+ * transpose-free BatchMatMul and fused matmul, a buffer-sharing Identity,
+ * block-copying Tile / Reverse (wasm-elementwise.ts) and the fused Adam update
  * (wasm-adam.ts; `fusedAdam: false` leaves tfjs's Adam alone). Why: without Conv2DBackpropFilter no conv model
  * can train on wasm at all, and the built-in Conv2DBackpropInput and flagged
  * BatchMatMul are scalar loops (bench/NOTES.md). Idempotent: a second call is
@@ -334,8 +331,6 @@ export function registerWasmKernels(options: { kernels?: readonly OverriddenKern
     [tf.Identity]: identity as unknown as tf.KernelFunc,
     [tf.Tile]: tileKernel(callBuiltin) as unknown as tf.KernelFunc,
     [tf.Reverse]: reverseKernel(callBuiltin) as unknown as tf.KernelFunc,
-    [tf.Greater]: greaterKernel(callBuiltin) as unknown as tf.KernelFunc,
-    [tf.Select]: selectKernel(callBuiltin) as unknown as tf.KernelFunc,
   };
   for (const kernelName of options.kernels ?? OVERRIDDEN_KERNELS) {
     const existing = tf.getKernel(kernelName, 'wasm');

@@ -1,0 +1,43 @@
+/**
+ * A/B of genlab's wasm kernel overrides inside one process: alternates "all overrides" with "all but
+ * the named ones" every few steps, several rounds, and prints the median and minimum wall and CPU
+ * time per step of each. CPU time (process.cpuUsage) is much less disturbed by other processes on
+ * a shared machine than wall time.
+ *   npx tsx bench/ab-overrides.ts [mlp-gan|dcgan|mlp-vae|conv-vae] [Kernel,Kernel...] [rounds]
+ * e.g. `npx tsx bench/ab-overrides.ts mlp-vae _FusedMatMul 6`; the name `Adam` drops the fused Adam update.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createGan, createGanOptimizers, ganTrainStep, createVae, vaeTrainStep, binarize, loadMnist, setupBackend, imagesToTensor, range } from '../src/genlab/src/index';
+import { registerWasmKernels, unregisterWasmKernels, OVERRIDDEN_KERNELS } from '../src/genlab/src/backend/wasm-kernels';
+async function main() {
+  await setupBackend('wasm');
+  const model = process.argv[2] ?? 'mlp-vae';
+  const drop = (process.argv[3] ?? '_FusedMatMul').split(',');
+  const mnist = loadMnist();
+  let step: () => void;
+  if (model.endsWith('gan')) {
+    const x = imagesToTensor(mnist.train, range(64), 'tanh', model === 'dcgan' ? 'image' : 'flat');
+    const gan = createGan(model === 'dcgan' ? 'dcgan' : 'mlp'); const opt = createGanOptimizers();
+    step = () => { const l = ganTrainStep(gan, opt, x, { discriminator: 1, generator: 2 }); l.discriminatorLoss.dataSync(); tf.dispose(l); };
+  } else {
+    const x = tf.tidy(() => binarize(imagesToTensor(mnist.train, range(100), 'unit', model === 'conv-vae' ? 'image' : 'flat'), 1));
+    const vae = createVae(model === 'conv-vae' ? 'conv' : 'mlp', { latentDim: 20 }); const opt = tf.train.adam(1e-3);
+    step = () => { const l = vaeTrainStep(vae, opt, x, 3); l.loss.dataSync(); tf.dispose(l); };
+  }
+  const configs: Record<string, () => void> = {
+    all: () => { unregisterWasmKernels(); registerWasmKernels(); },
+    [`without ${drop}`]: () => { unregisterWasmKernels(); registerWasmKernels({ kernels: OVERRIDDEN_KERNELS.filter((k) => !drop.includes(k)), fusedAdam: !drop.includes('Adam') }); },
+  };
+  const res: Record<string, { wall: number[]; cpu: number[] }> = {};
+  const rounds = Number(process.argv[4] ?? 6), per = model === 'dcgan' ? 2 : 5;
+  for (let r = 0; r < rounds; r++) for (const [name, setup] of Object.entries(configs)) {
+    setup(); step();
+    for (let i = 0; i < per; i++) {
+      const c0 = process.cpuUsage(); const t0 = performance.now(); step();
+      const c = process.cpuUsage(c0); (res[name] ??= { wall: [], cpu: [] }).wall.push(performance.now() - t0); res[name].cpu.push((c.user + c.system) / 1000);
+    }
+  }
+  const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  for (const [name, v] of Object.entries(res)) console.log(`${model} ${name.padEnd(28)} wall median ${med(v.wall).toFixed(1)} min ${Math.min(...v.wall).toFixed(1)} | cpu median ${med(v.cpu).toFixed(1)} min ${Math.min(...v.cpu).toFixed(1)} ms`);
+}
+main();
