@@ -257,6 +257,7 @@ export function LatentPlaneSection(): React.ReactElement {
             <canvas ref={scatter} width={PLANE} height={PLANE} data-testid="latent-scatter" />
             <svg viewBox={`0 0 ${PLANE} ${PLANE}`} tabIndex={0} role="slider" data-testid="latent-plane"
               aria-label={translate({ id: 'demo.plane.aria', message: 'Latent point z; drag, or use the arrow keys' })}
+              aria-valuemin={-RANGE} aria-valuemax={RANGE} aria-valuenow={Number(z[0].toFixed(2))}
               aria-valuetext={`z = (${z[0].toFixed(2)}, ${z[1].toFixed(2)})`}
               onPointerDown={(e) => {
                 e.currentTarget.setPointerCapture(e.pointerId);
