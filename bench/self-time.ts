@@ -19,7 +19,7 @@ async function main() {
       const t0 = performance.now(); stack.push(0);
       try { return f(args); } finally {
         const dt = performance.now() - t0; const child = stack.pop()!; if (stack.length) stack[stack.length - 1] += dt;
-        const e = self.get(k.kernelName) ?? { ms: 0, n: 0 }; e.ms += dt - child; e.n++; self.set(k.kernelName, e);
+        const key = process.env.SHAPES && k.kernelName === process.env.SHAPES ? `${k.kernelName} ${Object.values(args.inputs).map((t) => `[${t?.shape}]`).join("x")} ${JSON.stringify(args.attrs ?? {})}` : k.kernelName; const e = self.get(key) ?? { ms: 0, n: 0 }; e.ms += dt - child; e.n++; self.set(key, e);
       }
     }) as tf.KernelFunc;
   }

@@ -314,3 +314,30 @@ test('unregisterWasmKernels restores working built-in kernels, registerWasmKerne
   }
   assert.equal(tf.getKernel(tf._FusedMatMul, 'wasm')?.kernelFunc.name, 'fusedMatMul');
 });
+
+// ---------------------------------------------------------------- Tanh
+
+test('wasm Tanh (SIMD rational) is within 4e-7 of cpu, its scalar tail equals the SIMD lanes, gradients match', async () => {
+  const { tanhScalar, tanhSimdModuleBytes } = await import('../../src/genlab/src/backend/wasm-tanh.js');
+  registerWasmKernels();
+  assert.equal(tf.getKernel(tf.Tanh, 'wasm')?.kernelFunc.name, 'tanh');
+  assert.ok(WebAssembly.validate(tanhSimdModuleBytes(false)) && WebAssembly.validate(tanhSimdModuleBytes(true)));
+  const rand = mulberry32(777);
+  for (const n of [1, 2, 3, 4, 5, 7, 8, 13, 1001, 4099]) {
+    // Large, small (the x = tanh(x) branch), and in-between magnitudes; specials at the front.
+    const xs = Float32Array.from({ length: n }, (_, i) => (rand() * 2 - 1) * [12, 1, 1e-3, 3][i % 4]);
+    if (n >= 4) xs.set([NaN, -0, Infinity, -Infinity].slice(0, Math.min(4, n - 3)), 3);
+    await tf.setBackend('cpu');
+    const ref = tf.tanh(tf.tensor(xs)).dataSync();
+    await tf.setBackend('wasm');
+    const got = tf.tanh(tf.tensor(xs)).dataSync() as Float32Array;
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(ref[i])) assert.ok(Number.isNaN(got[i]), `tanh(NaN) at ${i}`);
+      else assert.ok(Math.abs(got[i] - ref[i]) <= 4e-7, `n=${n} x=${xs[i]}: ${got[i]} vs ${ref[i]}`);
+      assert.ok(Object.is(got[i], tanhScalar(xs[i])), `n=${n} element ${i}: SIMD lane and scalar twin differ`);
+      if (Object.is(xs[i], -0)) assert.ok(Object.is(got[i], -0), 'tanh(-0) = -0');
+    }
+  }
+  const shape = [3, 5, 7];
+  await onBoth((r) => [tf.tensor(values(size(shape), r, 3), shape)], ([x]) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.tanh(v), v)))(x), 5, false);
+});

@@ -54,13 +54,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { installFusedAdam, uninstallFusedAdam } from './wasm-adam';
 import { reverseKernel, tileKernel } from './wasm-elementwise';
+import { tanhKernel } from './wasm-tanh';
 
 type Conv2DBackpropFilterAttrs = tf.Conv2DBackpropFilterAttrs;
 type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
 
 /** Kernels installed by {@link registerWasmKernels}, by kernel name. */
 export const OVERRIDDEN_KERNELS = [
-  tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse,
+  tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Tanh,
 ] as const;
 export type OverriddenKernel = (typeof OVERRIDDEN_KERNELS)[number];
 
@@ -313,7 +314,8 @@ function identity(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBacke
 /**
  * Registers genlab's wasm kernels: the composed conv gradients, the
  * transpose-free BatchMatMul and fused matmul, a buffer-sharing Identity,
- * block-copying Tile / Reverse (wasm-elementwise.ts) and the fused Adam update
+ * block-copying Tile / Reverse (wasm-elementwise.ts), a SIMD rational Tanh
+ * (wasm-tanh.ts) and the fused Adam update
  * (wasm-adam.ts; `fusedAdam: false` leaves tfjs's Adam alone). Why: without Conv2DBackpropFilter no conv model
  * can train on wasm at all, and the built-in Conv2DBackpropInput and flagged
  * BatchMatMul are scalar loops (bench/NOTES.md). Idempotent: a second call is
@@ -331,6 +333,7 @@ export function registerWasmKernels(options: { kernels?: readonly OverriddenKern
     [tf.Identity]: identity as unknown as tf.KernelFunc,
     [tf.Tile]: tileKernel(callBuiltin) as unknown as tf.KernelFunc,
     [tf.Reverse]: reverseKernel(callBuiltin) as unknown as tf.KernelFunc,
+    [tf.Tanh]: tanhKernel(callBuiltin) as unknown as tf.KernelFunc,
   };
   for (const kernelName of options.kernels ?? OVERRIDDEN_KERNELS) {
     const existing = tf.getKernel(kernelName, 'wasm');
