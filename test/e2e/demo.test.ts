@@ -174,6 +174,16 @@ test('interpolation: a linear path sags inside the GAN prior\'s shell, a spheric
 
   await page.locator('[data-testid=interp-model]').selectOption('vae');
   await waitForAttribute(page, 'interpolation-strip', 'data-key', 'gan:linear:11,12');
+  // Nothing leaks: after all this the page holds the tensors it held before (the models' weights).
+  await page.locator('[data-testid=interp-new]').click();
+  await page.locator('[data-testid=gan-sample-button]').click();
+  await page.waitForTimeout(1500);
+  const held = Number(await page.locator('[data-testid=demo-tensors]').getAttribute('data-count'));
+  for (let i = 0; i < 3; i++) await page.locator('[data-testid=gan-sample-button]').click();
+  await page.locator('[data-testid=interp-kind]').selectOption('spherical');
+  await page.waitForTimeout(1500);
+  assert.equal(Number(await page.locator('[data-testid=demo-tensors]').getAttribute('data-count')), held, 'tensor count after more clicks');
+  assert.ok(held > 0 && held < 40, `tensors held: ${held}`);
   await closeDemo(page, 'demo-interpolation');
 });
 

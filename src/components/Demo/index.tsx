@@ -47,6 +47,21 @@ function latentDim(runtime: DemoRuntime, model: ModelName): number {
 /** Where the models run: WebGL, or the CPU backend when WebGL is unavailable (said plainly). */
 export function DemoStatus(): React.ReactElement {
   const { runtime, error } = useRuntime();
+  const [tensors, setTensors] = useState<number | undefined>();
+  // Every tensor the page makes is disposed: after any click this number comes back to the weights' count.
+  useEffect(() => {
+    if (!runtime) return;
+    const tick = () => setTensors(runtime.tf.memory().numTensors);
+    tick();
+    const id = window.setInterval(tick, 500);
+    return () => window.clearInterval(id);
+  }, [runtime]);
+  const memory =
+    tensors === undefined ? null : (
+      <div className={styles.caption} data-testid="demo-tensors" data-count={tensors}>
+        <Translate id="demo.status.tensors" values={{ count: tensors }}>{'Tensors in memory: {count}'}</Translate>
+      </div>
+    );
   if (error) {
     return (
       <div className="alert alert--danger" role="alert" data-testid="demo-status" data-state="error">
@@ -65,6 +80,7 @@ export function DemoStatus(): React.ReactElement {
     return (
       <div className="alert alert--success" data-testid="demo-status" data-state="ready" data-backend="webgl">
         <Translate id="demo.status.webgl">The models run in your browser on TensorFlow.js's WebGL backend (your GPU).</Translate>
+        {memory}
       </div>
     );
   }
@@ -73,6 +89,7 @@ export function DemoStatus(): React.ReactElement {
       <Translate id="demo.status.cpu" values={{ backend: <code>{runtime.backend}</code> }}>
         {'WebGL is not available in this browser, so the models run on the {backend} backend of TensorFlow.js instead: the same numbers, only slower.'}
       </Translate>
+      {memory}
     </div>
   );
 }
