@@ -123,21 +123,27 @@ async function tryWebgpu(auto: boolean): Promise<string> {
   return `WebGPU: ${webgpuAdapterDescription}`;
 }
 
+interface WasmModule {
+  setThreadsCount?: (n: number) => void;
+  getThreadsCount?: () => number;
+}
+
 async function tryWasm(): Promise<string> {
-  const wasm = (await importOptional('@tensorflow/tfjs-backend-wasm')) as {
-    setThreadsCount: (n: number) => void;
-    getThreadsCount: () => number;
-  };
+  const mod = (await importOptional('@tensorflow/tfjs-backend-wasm')) as WasmModule & { default?: WasmModule };
+  // Node's import() of the CJS package exposes named exports; the offline bundle's loader hook
+  // (scripts/bundle/runtime.ts) only a default export.
+  const wasm: WasmModule = typeof mod.setThreadsCount === 'function' ? mod : (mod.default ?? {});
   registerWasmKernels();
   // Node gets tfjs's threaded build only through genlab's workaround (wasm-threads.ts).
-  const plan = tf.findBackend('wasm') == null ? prepareWasmThreads(wantedWasmThreads(), wasm.setThreadsCount) : undefined;
+  const plan =
+    tf.findBackend('wasm') == null && wasm.setThreadsCount ? prepareWasmThreads(wantedWasmThreads(), wasm.setThreadsCount) : undefined;
   try {
     await activate('wasm');
   } finally {
     plan?.finish();
   }
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
-  const n = wasm.getThreadsCount();
+  const n = wasm.getThreadsCount?.() ?? 1;
   const threads = n > 1 ? `${n} threads` : `single-threaded${plan?.reason ? ` (${plan.reason})` : ''}`;
   return `WebAssembly, ${simd}, ${threads}`;
 }
