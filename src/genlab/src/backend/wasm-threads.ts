@@ -133,6 +133,31 @@ function installWorker(gluePath: string, workerSource: string): void {
 }
 
 /**
+ * The threaded build's Emscripten glue and tfjs's worker script: from the
+ * package (`wasm-out/`), else as files next to the running script (a bundle
+ * that copies `tfjs-backend-wasm-threaded-simd.js` and
+ * `tfjs-backend-wasm-threaded-simd.worker.js` beside itself; the offline GPU
+ * bundle does not yet, so it runs single-threaded and says why).
+ */
+function findGlue(): { gluePath: string; workerSource: string } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = (worker: string) => (require(worker) as { wasmWorkerContents: string }).wasmWorkerContents;
+  try {
+    return { gluePath: require.resolve(GLUE), workerSource: load(WORKER) };
+  } catch (e) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { dirname, join } = require('node:path') as typeof import('node:path');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { existsSync } = require('node:fs') as typeof import('node:fs');
+    const dir = process.argv[1] ? dirname(process.argv[1]) : undefined;
+    const glue = dir && join(dir, GLUE.split('/').pop()!);
+    const worker = dir && join(dir, WORKER.split('/').pop()!);
+    if (glue && worker && existsSync(glue) && existsSync(worker)) return { gluePath: glue, workerSource: load(worker) };
+    throw e;
+  }
+}
+
+/**
  * Prepares the threaded wasm build before `tf.setBackend('wasm')` runs (see file
  * comment). Must be called after `@tensorflow/tfjs-backend-wasm` is imported
  * (it registers the flag) and before the backend first initialises. Returns the
@@ -150,9 +175,7 @@ export function prepareWasmThreads(threads: number, setThreadsCount: (n: number)
   let gluePath: string;
   let workerSource: string;
   try {
-    gluePath = require.resolve(GLUE);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    workerSource = (require(WORKER) as { wasmWorkerContents: string }).wasmWorkerContents;
+    ({ gluePath, workerSource } = findGlue());
   } catch (e) {
     return off(`threaded glue not found (${(e as Error).message.split('\n')[0]})`);
   }
