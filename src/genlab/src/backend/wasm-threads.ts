@@ -167,7 +167,10 @@ export function prepareWasmThreads(threads: number, setThreadsCount: (n: number)
   const off = (reason: string): WasmThreadPlan => ({ threads: 1, reason, finish: () => {} });
   if (threads <= 1) {
     const set = process.env.GENLAB_WASM_THREADS?.trim();
-    return off(set ? `GENLAB_WASM_THREADS=${set}` : 'one CPU is left free; GENLAB_WASM_THREADS=N sets the pool');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const os = require('node:os') as typeof import('node:os');
+    const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    return off(set ? `GENLAB_WASM_THREADS=${set}` : `${cpus} CPU${cpus === 1 ? '' : 's'}, one left free`);
   }
   if (typeof process === 'undefined' || !process.versions?.node) return off('not Node');
   if (!hasWasmThreads()) return off('no shared wasm memory');
