@@ -78,3 +78,12 @@ test('interpolateLatent leaks no tensors', () => {
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([a, b]);
 });
+
+test('seed 0 is a seed: TensorFlow.js would read it as "none" and use Math.random', () => {
+  const a = sampleLatent(4, 3, 0);
+  const b = sampleLatent(4, 3, 0);
+  assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
+  const unseeded = [tf.randomNormal([4, 3], 0, 1, 'float32', 0), tf.randomNormal([4, 3], 0, 1, 'float32', 0)];
+  assert.notDeepEqual(Array.from(unseeded[0].dataSync()), Array.from(unseeded[1].dataSync()), 'the TensorFlow.js behaviour this works around');
+  tf.dispose([a, b, ...unseeded]);
+});

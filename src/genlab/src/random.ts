@@ -52,3 +52,14 @@ export class Rng {
     return this.prng.state();
   }
 }
+
+/**
+ * The seed to hand to `tf.randomNormal` (and the truncated-normal initializers) for `seed`.
+ * TensorFlow.js treats a normal seed of 0 as "no seed" and draws from `Math.random`, so seed 0
+ * would not reproduce; 2^32, which {@link Rng.seed} never returns, stands in for it.
+ */
+export function normalSeed(seed: number): number;
+export function normalSeed(seed: number | undefined): number | undefined;
+export function normalSeed(seed: number | undefined): number | undefined {
+  return seed === 0 ? 2 ** 32 : seed;
+}

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { normalSeed } from '../random';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -10,7 +11,7 @@ const LOG_2PI = Math.log(2 * Math.PI);
  */
 export function reparameterize(mean: tf.Tensor, logVar: tf.Tensor, seed?: number, eps?: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const e = eps ?? tf.randomNormal(mean.shape, 0, 1, 'float32', seed);
+    const e = eps ?? tf.randomNormal(mean.shape, 0, 1, 'float32', normalSeed(seed));
     return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), e));
   });
 }

@@ -4,6 +4,7 @@ import { featureExtractor } from '../models/classifier';
 import { EVAL_BINARIZATION_SEED } from '../train/vae';
 import { elbo, reparameterize } from '../losses/vae';
 import { decode, encode, type Vae } from '../models/vae';
+import { sampleLatent } from '../models/prior';
 import { featureStatistics, frechetDistance } from './frechet';
 import { importanceWeightedBound } from './iwae';
 import { meanAndStandardError } from './logmeanexp';
@@ -90,13 +91,13 @@ export async function parzenProtocol(samples: tf.Tensor2D, mnist: Mnist, testLim
 /** Generator samples mapped from tanh's [-1, 1] to [0, 1] pixels, [n, 784]. */
 export async function generatorSamples(generator: tf.LayersModel, n: number, latentDim: number, seed: number): Promise<tf.Tensor2D> {
   return collect(n, 500, (start, size) =>
-    tf.div(tf.add(generator.apply(tf.randomNormal([size, latentDim], 0, 1, 'float32', seed + start), { training: false }) as tf.Tensor, 1), 2),
+    tf.div(tf.add(generator.apply(sampleLatent(size, latentDim, seed + start), { training: false }) as tf.Tensor, 1), 2),
   );
 }
 
 /** Decoded Bernoulli means sigmoid(logits) of z ~ N(0, I), [n, 784]. */
 export async function vaeSamples(vae: Vae, n: number, seed: number): Promise<tf.Tensor2D> {
-  return collect(n, 500, (start, size) => tf.sigmoid(vae.decoder.apply(tf.randomNormal([size, vae.latentDim], 0, 1, 'float32', seed + start)) as tf.Tensor));
+  return collect(n, 500, (start, size) => tf.sigmoid(vae.decoder.apply(sampleLatent(size, vae.latentDim, seed + start)) as tf.Tensor));
 }
 
 export interface VaeLikelihood {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../random';
+import { normalSeed, Rng } from '../random';
 
 /**
  * Hands every layer its own seeded initializer, so a model built twice from the same seed has
@@ -18,7 +18,7 @@ export class SeededInit {
   }
   /** N(0, 0.02²), the DCGAN initialization (Radford et al. 2015). */
   normal(stddev = 0.02): Initializer {
-    return tf.initializers.randomNormal({ mean: 0, stddev, seed: this.rng.seed() });
+    return tf.initializers.randomNormal({ mean: 0, stddev, seed: normalSeed(this.rng.seed()) });
   }
 }
 
