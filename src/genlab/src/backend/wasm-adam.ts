@@ -22,6 +22,7 @@
  * the original method runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapFunction, simdModuleBytes, wasmOp, type KernelArgs, type WasmHeapBackend } from './wasm-heap';
 
 export const ADAM_KERNEL = 'GenlabAdamUpdate';
 
@@ -34,28 +35,10 @@ interface AdamAttrs {
   learningRate: number;
 }
 
-/** The subset of BackendWasm the kernel uses. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-}
-
 type SimdAdam = (
   w: number, g: number, m0: number, v0: number, w1: number, m1: number, v1: number, n: number,
   b1: number, c1: number, b2: number, c2: number, d1: number, d2: number, eps: number, nlr: number,
 ) => void;
-
-function leb128(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
 
 /**
  * A hand-assembled wasm SIMD module (no toolchain needed) with one function
@@ -71,62 +54,26 @@ function leb128(n: number): number[] {
  *         store(w1+i, ((M/D1) / (sqrt(V/D2) + EPS))·NLR + load(w+i)); i += 16
  */
 export function adamSimdModuleBytes(sharedMemory: boolean): Uint8Array {
-  const str = (s: string) => [...leb128(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-  const section = (id: number, body: number[]) => [id, ...leb128(body.length), ...body];
-  const get = (i: number) => [0x20, i];
-  const set = (i: number) => [0x21, i];
-  const simd = (op: number) => [0xfd, ...leb128(op)];
-  const load = [...simd(0x00), 0x00, 0x00]; // v128.load align=0 offset=0
-  const store = [...simd(0x0b), 0x00, 0x00]; // v128.store
+  const { get, set, simd, load, store } = wasmOp;
   const [splat, sqrt, add, mul, div] = [0x13, 0xe3, 0xe4, 0xe6, 0xe7].map(simd); // f32x4.*
   // Locals: params 0-7 i32 (w g m0 v0 w1 m1 v1 n), 8-15 f32 scalars; 16 i, 17 end; 18-25 splats; 26 G, 27 M, 28 V.
   const [I, END, G, M, V] = [16, 17, 26, 27, 28];
   const at = (p: number) => [...get(p), ...get(I), 0x6a]; // p + i
   const code: number[] = [];
   for (let k = 0; k < 8; k++) code.push(...get(8 + k), ...splat, ...set(18 + k));
-  code.push(...get(7), 0x41, 0x02, 0x74, ...set(END)); // end = n << 2
-  code.push(0x02, 0x40, 0x03, 0x40, ...get(I), ...get(END), 0x4f, 0x0d, 0x01); // block loop; br_if i >= end
+  code.push(...wasmOp.bytesOf(7, END), ...wasmOp.loopWhileBelow(I, END));
   code.push(...at(1), ...load, ...set(G));
   code.push(...at(2), ...load, ...get(18), ...mul, ...get(G), ...get(19), ...mul, ...add, ...set(M));
   code.push(...at(3), ...load, ...get(20), ...mul, ...get(G), ...get(G), ...mul, ...get(21), ...mul, ...add, ...set(V));
   code.push(...at(5), ...get(M), ...store, ...at(6), ...get(V), ...store);
   code.push(...at(4), ...get(M), ...get(22), ...div, ...get(V), ...get(23), ...div, ...sqrt, ...get(24), ...add, ...div);
   code.push(...get(25), ...mul, ...at(0), ...load, ...add, ...store);
-  code.push(...get(I), 0x41, 0x10, 0x6a, ...set(I), 0x0c, 0x00, 0x0b, 0x0b, 0x0b); // i += 16; br 0; end end end
-  const body = [0x02, 0x02, 0x7f, 0x0b, 0x7b, ...code]; // locals: 2 i32, 11 v128
-  const type = [0x01, 0x60, 0x10, ...Array(8).fill(0x7f), ...Array(8).fill(0x7d), 0x00];
-  // Import tfjs's memory: the threaded build's is shared with a 4 GiB maximum.
-  const limits = sharedMemory ? [0x03, 0x00, ...leb128(65536)] : [0x00, 0x00];
-  const imports = [0x01, ...str('env'), ...str('memory'), 0x02, ...limits];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, type),
-    ...section(2, imports),
-    ...section(3, [0x01, 0x00]),
-    ...section(7, [0x01, ...str('adam'), 0x00, 0x00]),
-    ...section(10, [0x01, ...leb128(body.length), ...body]),
-  ]);
+  code.push(...wasmOp.nextLanesAndEnd(I));
+  return simdModuleBytes({ name: 'adam', params: [...Array(8).fill(0x7f), ...Array(8).fill(0x7d)], locals: [[2, 0x7f], [11, 0x7b]], code, sharedMemory });
 }
-
-const simdByMemory = new WeakMap<WebAssembly.Memory, SimdAdam | null>();
 
 /** The SIMD function bound to the backend's heap, or null where wasm SIMD or the heap is unavailable. */
-function simdAdamFor(backend: WasmHeapBackend): SimdAdam | null {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  let fn = simdByMemory.get(memory);
-  if (fn === undefined) {
-    try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(adamSimdModuleBytes(shared)), { env: { memory } });
-      fn = instance.exports.adam as unknown as SimdAdam;
-    } catch {
-      fn = null; // no wasm SIMD here: the scalar loop does all of it
-    }
-    simdByMemory.set(memory, fn);
-  }
-  return fn;
-}
+const simdAdamFor = heapFunction<SimdAdam>('adam', adamSimdModuleBytes);
 
 let useSimd = true;
 /** Test hook: false forces the scalar loop everywhere (true, the default, uses SIMD where it can). */
@@ -139,7 +86,7 @@ export function setAdamSimd(on: boolean): void {
  * numbers and are rounded to float32 exactly as tfjs rounds them when it turns
  * them into scalar tensors.
  */
-function adamKernel(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.TensorInfo[] {
+function adamKernel(args: KernelArgs): tf.TensorInfo[] {
   const { value, gradient, m, v } = args.inputs as Record<string, tf.TensorInfo>;
   const a = args.attrs as unknown as AdamAttrs;
   const backend = args.backend as unknown as WasmHeapBackend;
@@ -165,13 +112,14 @@ function adamKernel(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrM
     simdFn(ptr(value), ptr(gradient), ptr(m), ptr(v), ptr(wOut), ptr(mOut), ptr(vOut), start, b1, c1, b2, c2, d1, d2, eps, nlr);
   }
   if (start === size) return [wOut, mOut, vOut];
-  const w = backend.typedArrayFromHeap(value);
-  const g = backend.typedArrayFromHeap(gradient);
-  const m0 = backend.typedArrayFromHeap(m);
-  const v0 = backend.typedArrayFromHeap(v);
-  const w1 = backend.typedArrayFromHeap(wOut);
-  const m1 = backend.typedArrayFromHeap(mOut);
-  const v1 = backend.typedArrayFromHeap(vOut);
+  const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  const w = heap(value);
+  const g = heap(gradient);
+  const m0 = heap(m);
+  const v0 = heap(v);
+  const w1 = heap(wOut);
+  const m1 = heap(mOut);
+  const v1 = heap(vOut);
   for (let i = start; i < size; i++) {
     const gi = g[i];
     // newFirstMoment = m·β1 + g·(1-β1); newSecondMoment = v·β2 + g²·(1-β2)

@@ -18,17 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-type Heap = Float32Array | Int32Array | Uint8Array;
-
-/** The subset of BackendWasm used here. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Heap;
-}
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend };
-/** Runs the displaced built-in kernel (provided by wasm-kernels.ts). */
-export type Builtin = (kernelName: string, args: KernelArgs) => tf.TensorInfo;
+import type { Builtin, KernelArgs, WasmHeapBackend } from './wasm-heap';
 
 function strides(shape: number[]): number[] {
   const s = new Array<number>(shape.length);

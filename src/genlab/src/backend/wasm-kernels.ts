@@ -55,6 +55,7 @@ import * as tf from '@tensorflow/tfjs';
 import { installFusedAdam, uninstallFusedAdam } from './wasm-adam';
 import { reverseKernel, tileKernel } from './wasm-elementwise';
 import { tanhKernel } from './wasm-tanh';
+import type { KernelArgs } from './wasm-heap';
 
 type Conv2DBackpropFilterAttrs = tf.Conv2DBackpropFilterAttrs;
 type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
@@ -78,7 +79,7 @@ const builtinSetUp = new Map<string, WeakSet<tf.KernelBackend>>();
  * with cwrap) only ran if it was registered when the backend started, so it is
  * run here once per backend.
  */
-function callBuiltin(kernelName: string, args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.TensorInfo {
+function callBuiltin(kernelName: string, args: KernelArgs): tf.TensorInfo {
   const builtin = displaced.get(kernelName);
   if (builtin == null) throw new Error(`genlab wasm: no built-in ${kernelName} kernel to delegate to`);
   let done = builtinSetUp.get(kernelName);

@@ -11,11 +11,12 @@
  * by at most 6 ulp (3.6e-7 absolute; measured over 2·10⁶ points, and tested
  * against the cpu backend).
  *
- * The module is assembled by hand like the Adam one (wasm-adam.ts); the last
+ * The module is assembled by wasm-heap.ts, like the Adam one; the last
  * n mod 4 elements run the same arithmetic in JavaScript (`Math.fround` after
  * each operation), which is bit-identical to the SIMD lanes.
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapFunction, simdModuleBytes, wasmOp, type Builtin, type KernelArgs, type WasmHeapBackend } from './wasm-heap';
 
 const fr = Math.fround;
 /** Numerator coefficients α1..α13 (odd powers), denominator β0..β6 (even powers). */
@@ -36,34 +37,16 @@ export function tanhScalar(x0: number): number {
   return Math.abs(x0) < TINY ? x0 : fr(p / q);
 }
 
-function leb128(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-
 /** `tanh(src, dst, n)`: byte offsets into the imported memory, n a multiple of 4. */
 export function tanhSimdModuleBytes(sharedMemory: boolean): Uint8Array {
-  const str = (s: string) => [...leb128(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-  const section = (id: number, body: number[]) => [id, ...leb128(body.length), ...body];
-  const get = (i: number) => [0x20, i];
-  const set = (i: number) => [0x21, i];
-  const simd = (op: number) => [0xfd, ...leb128(op)];
+  const { get, set, simd, load, store } = wasmOp;
   const splat = (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer), ...simd(0x13)]; // f32.const; f32x4.splat
-  const load = [...simd(0x00), 0x00, 0x00];
-  const store = [...simd(0x0b), 0x00, 0x00];
   const [lt, abs, add, mul, div, min, max] = [0x43, 0xe0, 0xe4, 0xe6, 0xe7, 0xe8, 0xe9].map(simd);
   const bitselect = simd(0x52);
   // Params 0 src, 1 dst, 2 n; locals 3 i, 4 end (i32); 5 x, 6 xc, 7 x2, 8 p, 9 q (v128).
   const [I, END, X, XC, X2, P, Q] = [3, 4, 5, 6, 7, 8, 9];
   const code: number[] = [];
-  code.push(...get(2), 0x41, 0x02, 0x74, ...set(END)); // end = n << 2
-  code.push(0x02, 0x40, 0x03, 0x40, ...get(I), ...get(END), 0x4f, 0x0d, 0x01); // block loop; br_if i >= end
+  code.push(...wasmOp.bytesOf(2, END), ...wasmOp.loopWhileBelow(I, END));
   code.push(...get(0), ...get(I), 0x6a, ...load, ...set(X));
   code.push(...splat(CLAMP), ...splat(-CLAMP), ...get(X), ...max, ...min, ...set(XC)); // min(C, max(-C, x))
   code.push(...get(XC), ...get(XC), ...mul, ...set(X2));
@@ -75,49 +58,15 @@ export function tanhSimdModuleBytes(sharedMemory: boolean): Uint8Array {
   code.push(...set(Q));
   code.push(...get(1), ...get(I), 0x6a); // store address
   code.push(...get(X), ...get(P), ...get(Q), ...div, ...get(X), ...abs, ...splat(TINY), ...lt, ...bitselect, ...store); // |x| < tiny ? x : p/q
-  code.push(...get(I), 0x41, 0x10, 0x6a, ...set(I), 0x0c, 0x00, 0x0b, 0x0b, 0x0b);
-  const body = [0x02, 0x02, 0x7f, 0x05, 0x7b, ...code]; // locals: 2 i32, 5 v128
-  const type = [0x01, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x00];
-  const limits = sharedMemory ? [0x03, 0x00, ...leb128(65536)] : [0x00, 0x00];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, type),
-    ...section(2, [0x01, ...str('env'), ...str('memory'), 0x02, ...limits]),
-    ...section(3, [0x01, 0x00]),
-    ...section(7, [0x01, ...str('tanh'), 0x00, 0x00]),
-    ...section(10, [0x01, ...leb128(body.length), ...body]),
-  ]);
-}
-
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  code.push(...wasmOp.nextLanesAndEnd(I));
+  return simdModuleBytes({ name: 'tanh', params: [0x7f, 0x7f, 0x7f], locals: [[2, 0x7f], [5, 0x7b]], code, sharedMemory });
 }
 
 type SimdTanh = (src: number, dst: number, n: number) => void;
-const byMemory = new WeakMap<WebAssembly.Memory, SimdTanh | null>();
-
-function simdTanhFor(backend: WasmHeapBackend): SimdTanh | null {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  let fn = byMemory.get(memory);
-  if (fn === undefined) {
-    try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      fn = new WebAssembly.Instance(new WebAssembly.Module(tanhSimdModuleBytes(shared)), { env: { memory } }).exports.tanh as unknown as SimdTanh;
-    } catch {
-      fn = null;
-    }
-    byMemory.set(memory, fn);
-  }
-  return fn;
-}
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend };
+const simdTanhFor = heapFunction<SimdTanh>('tanh', tanhSimdModuleBytes);
 
 /** The Tanh kernel; non-float32 input, or no wasm SIMD, goes to the built-in kernel. */
-export function tanhKernel(builtin: (kernelName: string, args: KernelArgs) => tf.TensorInfo) {
+export function tanhKernel(builtin: Builtin) {
   return function tanh(args: KernelArgs): tf.TensorInfo {
     const x = args.inputs.x!;
     const backend = args.backend as unknown as WasmHeapBackend;
