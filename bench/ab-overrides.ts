@@ -7,23 +7,14 @@
  * e.g. `npx tsx bench/ab-overrides.ts mlp-vae _FusedMatMul 6`; the name `Adam` drops the fused Adam update.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createGan, createGanOptimizers, ganTrainStep, createVae, vaeTrainStep, binarize, loadMnist, setupBackend, imagesToTensor, range } from '../src/genlab/src/index';
+import { setupBackend } from '../src/genlab/src/index';
+import { trainingStep } from './training-step';
 import { registerWasmKernels, unregisterWasmKernels, OVERRIDDEN_KERNELS } from '../src/genlab/src/backend/wasm-kernels';
 async function main() {
   await setupBackend('wasm');
   const model = process.argv[2] ?? 'mlp-vae';
   const drop = (process.argv[3] ?? '_FusedMatMul').split(',');
-  const mnist = loadMnist();
-  let step: () => void;
-  if (model.endsWith('gan')) {
-    const x = imagesToTensor(mnist.train, range(64), 'tanh', model === 'dcgan' ? 'image' : 'flat');
-    const gan = createGan(model === 'dcgan' ? 'dcgan' : 'mlp'); const opt = createGanOptimizers();
-    step = () => { const l = ganTrainStep(gan, opt, x, { discriminator: 1, generator: 2 }); l.discriminatorLoss.dataSync(); tf.dispose(l); };
-  } else {
-    const x = tf.tidy(() => binarize(imagesToTensor(mnist.train, range(100), 'unit', model === 'conv-vae' ? 'image' : 'flat'), 1));
-    const vae = createVae(model === 'conv-vae' ? 'conv' : 'mlp', { latentDim: 20 }); const opt = tf.train.adam(1e-3);
-    step = () => { const l = vaeTrainStep(vae, opt, x, 3); l.loss.dataSync(); tf.dispose(l); };
-  }
+  const step = trainingStep(model);
   const configs: Record<string, () => void> = {
     all: () => { unregisterWasmKernels(); registerWasmKernels(); },
     [`without ${drop}`]: () => { unregisterWasmKernels(); registerWasmKernels({ kernels: OVERRIDDEN_KERNELS.filter((k) => !drop.includes(k)), fusedAdam: !drop.includes('Adam') }); },

@@ -4,29 +4,13 @@
  * Prints the kernels sorted by total time (ms), with call counts and the transpose flags of matmuls.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createGan, createGanOptimizers, createVae, ganTrainStep, loadMnist, setupBackend, vaeTrainStep, imagesToTensor, binarize, range } from '../src/genlab/src/index';
+import { setupBackend } from '../src/genlab/src/index';
+import { trainingStep } from './training-step';
 
 async function main() {
   const model = process.argv[2] ?? 'mlp-gan';
   await setupBackend(process.argv[3] ?? 'wasm');
-  const mnist = loadMnist();
-  const isGan = model.endsWith('gan');
-  const image = model === 'dcgan' || model === 'conv-vae';
-  const n = isGan ? 64 : 100;
-  const x = tf.tidy(() => {
-    const t = imagesToTensor(mnist.train, range(n), isGan ? 'tanh' : 'unit', image ? 'image' : 'flat');
-    return isGan ? t : binarize(t, 1);
-  });
-  let step: () => void;
-  if (isGan) {
-    const gan = createGan(model === 'dcgan' ? 'dcgan' : 'mlp');
-    const opt = createGanOptimizers();
-    step = () => { const l = ganTrainStep(gan, opt, x, { discriminator: 1, generator: 2 }); l.discriminatorLoss.dataSync(); tf.dispose(l); };
-  } else {
-    const vae = createVae(model === 'conv-vae' ? 'conv' : 'mlp');
-    const opt = tf.train.adam(1e-3);
-    step = () => { const l = vaeTrainStep(vae, opt, x, 3); l.loss.dataSync(); tf.dispose(l); };
-  }
+  const step = trainingStep(model);
   step(); step();
   const t0 = performance.now(); step(); console.log(`step ${(performance.now() - t0).toFixed(1)} ms`);
   const prof = await tf.profile(() => { step(); });

@@ -5,7 +5,8 @@
  * Unlike bench/profile-step.ts (tf.profile), an override's inner kernels are not counted twice.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createGan, createGanOptimizers, ganTrainStep, createVae, vaeTrainStep, binarize, loadMnist, setupBackend, imagesToTensor, range } from '../src/genlab/src/index';
+import { setupBackend } from '../src/genlab/src/index';
+import { trainingStep } from './training-step';
 async function main() {
   await setupBackend('wasm');
   const model = process.argv[2] ?? 'mlp-vae';
@@ -23,17 +24,7 @@ async function main() {
       }
     }) as tf.KernelFunc;
   }
-  const mnist = loadMnist();
-  let step: () => void;
-  if (model.endsWith('gan')) {
-    const x = imagesToTensor(mnist.train, range(64), 'tanh', model === 'dcgan' ? 'image' : 'flat');
-    const gan = createGan(model === 'dcgan' ? 'dcgan' : 'mlp'); const opt = createGanOptimizers();
-    step = () => { const l = ganTrainStep(gan, opt, x, { discriminator: 1, generator: 2 }); l.discriminatorLoss.dataSync(); tf.dispose(l); };
-  } else {
-    const x = tf.tidy(() => binarize(imagesToTensor(mnist.train, range(100), 'unit', model === 'conv-vae' ? 'image' : 'flat'), 1));
-    const vae = createVae(model === 'conv-vae' ? 'conv' : 'mlp', { latentDim: 20 }); const opt = tf.train.adam(1e-3);
-    step = () => { const l = vaeTrainStep(vae, opt, x, 3); l.loss.dataSync(); tf.dispose(l); };
-  }
+  const step = trainingStep(model);
   for (let i = 0; i < 3; i++) step();
   const n = 10; on = true; const t = performance.now();
   for (let i = 0; i < n; i++) step();
