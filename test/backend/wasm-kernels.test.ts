@@ -7,40 +7,14 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from '../../src/genlab/src/backend/wasm-kernels';
+import { assertClose, mulberry32, size, values } from './compare';
+
+/** Relative tolerance against cpu: the composed kernels sum in another order. */
+const TOLERANCE = 1e-4;
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid';
 
-/** Deterministic values so that cpu and wasm see identical inputs. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function values(n: number, rand: () => number): Float32Array {
-  return Float32Array.from({ length: n }, () => rand() * 2 - 1);
-}
-
-const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-
-/** Max |a-b| must stay below 1e-4 relative to the reference magnitude (at least 1). */
-function assertClose(actual: Float32Array | Int32Array | Uint8Array, expected: Float32Array | Int32Array | Uint8Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let maxDiff = 0;
-  let maxRef = 0;
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Number.isFinite(actual[i]), `${what}: non-finite value at ${i}`);
-    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
-    maxRef = Math.max(maxRef, Math.abs(expected[i]));
-  }
-  assert.ok(maxDiff <= 1e-4 * Math.max(1, maxRef), `${what}: max abs diff ${maxDiff} (max |ref| ${maxRef})`);
-}
 
 interface ConvCase {
   x: Shape4;
@@ -134,10 +108,10 @@ for (const [i, c] of randomCases(16, 20240607).entries()) {
     registerWasmKernels();
     const ref = await convGrads('cpu', c, 1000 + i);
     const got = await convGrads('wasm', c, 1000 + i);
-    assertClose(got.dx, ref.dx, 'dL/dx (Conv2DBackpropInput via tf.grads)');
-    assertClose(got.dFilter, ref.dFilter, 'dL/dW (Conv2DBackpropFilter via tf.grads)');
-    assertClose(got.transpose, ref.transpose, 'conv2dTranspose');
-    assertClose(got.backpropFilter, ref.backpropFilter, 'Conv2DBackpropFilter kernel');
+    assertClose(got.dx, ref.dx, 'dL/dx (Conv2DBackpropInput via tf.grads)', TOLERANCE);
+    assertClose(got.dFilter, ref.dFilter, 'dL/dW (Conv2DBackpropFilter via tf.grads)', TOLERANCE);
+    assertClose(got.transpose, ref.transpose, 'conv2dTranspose', TOLERANCE);
+    assertClose(got.backpropFilter, ref.backpropFilter, 'Conv2DBackpropFilter kernel', TOLERANCE);
   });
 }
 
@@ -228,7 +202,7 @@ test('DCGAN conv/convT gradient step on wasm equals cpu (batch 2)', async () => 
   const names = ['G convT1', 'G convT2', 'D conv1', 'D conv2'];
   for (let i = 0; i < ref.grads.length; i++) {
     assert.ok(ref.grads[i].some((v) => v !== 0), `${names[i]}: reference gradient is all zeros`);
-    assertClose(got.grads[i], ref.grads[i], `${names[i]} filter gradient`);
+    assertClose(got.grads[i], ref.grads[i], `${names[i]} filter gradient`, TOLERANCE);
   }
 });
 
@@ -302,7 +276,7 @@ for (const [i, c] of matMulCases(424242).entries()) {
     const ref = await matMulOn('cpu', c, 500 + i);
     const got = await matMulOn('wasm', c, 500 + i);
     assert.deepEqual(got.shape, ref.shape);
-    assertClose(got.out, ref.out, 'matMul');
+    assertClose(got.out, ref.out, 'matMul', TOLERANCE);
   });
 }
 
@@ -326,5 +300,5 @@ test('dense-layer gradients (flagged matmuls) on wasm equal cpu, without leaking
   const ref = await grads('cpu');
   const got = await grads('wasm');
   assert.equal(got.leaked, 0, 'tensors left behind on wasm');
-  ['dx', 'dW1', 'dW2'].forEach((n, i) => assertClose(got.out[i], ref.out[i], n));
+  ['dx', 'dW1', 'dW2'].forEach((n, i) => assertClose(got.out[i], ref.out[i], n, TOLERANCE));
 });
