@@ -40,6 +40,27 @@ function imagesFor(runtime: DemoRuntime, model: ModelName, z: TF.Tensor): TF.Ten
   ) as TF.Tensor2D;
 }
 
+/**
+ * For an effect: computes images and a tensor of numbers to report in one tidy, draws the images
+ * into `canvas` as a grid of `cols` columns, then reports the numbers and marks the canvas ready
+ * (data-state, which the browser tests wait on). Returns the cleanup that drops a stale report.
+ */
+function drawReported(runtime: DemoRuntime, canvas: HTMLCanvasElement, cols: number, make: () => [TF.Tensor2D, TF.Tensor], report: (values: number[]) => void): () => void {
+  let live = true;
+  canvas.dataset.state = 'drawing';
+  const [images, numbers] = runtime.tf.tidy(make);
+  (async () => {
+    await drawImageGrid(runtime.tf, images, cols, canvas);
+    const values = Array.from(await numbers.data());
+    if (!live) return;
+    report(values);
+    canvas.dataset.state = 'ready';
+  })().finally(() => runtime.tf.dispose([images, numbers]));
+  return () => {
+    live = false;
+  };
+}
+
 function latentDim(runtime: DemoRuntime, model: ModelName): number {
   return model === 'gan' ? runtime.gan.latentDim : runtime.vae.latentDim;
 }
@@ -124,25 +145,14 @@ function SampleGrid({ model }: { model: ModelName }): React.ReactElement {
   useEffect(() => {
     if (!runtime || !canvas.current) return;
     const el = canvas.current;
-    let live = true;
-    el.dataset.state = 'drawing';
-    const { tf, genlab } = runtime;
-    const [images, zSum] = tf.tidy(() => {
-      const z = genlab.sampleLatent(GRID, latentDim(runtime, model), seed);
+    return drawReported(runtime, el, 4, () => {
+      const z = runtime.genlab.sampleLatent(GRID, latentDim(runtime, model), seed);
       return [imagesFor(runtime, model, z), z.sum()];
-    });
-    (async () => {
-      await drawImageGrid(tf, images, 4, el);
-      const sum = (await zSum.data())[0];
-      if (!live) return;
+    }, ([sum]) => {
       el.dataset.seed = String(seed);
       el.dataset.zSum = sum.toFixed(4);
-      el.dataset.state = 'ready';
       setLink(window.location.href);
-    })().finally(() => tf.dispose([images, zSum]));
-    return () => {
-      live = false;
-    };
+    });
   }, [runtime, model, seed]);
 
   const typedSeed = typed === null ? undefined : parseSeed(typed);
@@ -342,24 +352,15 @@ export function InterpolationSection(): React.ReactElement {
   useEffect(() => {
     if (!runtime || !strip.current) return;
     const el = strip.current;
-    let live = true;
     const { tf, genlab } = runtime;
     const d = latentDim(runtime, model);
-    const [images, zNorms] = tf.tidy(() => {
+    return drawReported(runtime, el, STEPS, () => {
       const z = genlab.interpolateLatent(genlab.sampleLatent(1, d, ends[0]), genlab.sampleLatent(1, d, ends[1]), STEPS, kind);
       return [imagesFor(runtime, model, z), tf.norm(z, 'euclidean', 1)];
-    });
-    (async () => {
-      await drawImageGrid(tf, images, STEPS, el);
-      const n = Array.from(await zNorms.data());
-      if (!live) return;
+    }, (n) => {
       setNorms(n);
-      el.dataset.state = 'ready';
       el.dataset.key = `${model}:${kind}:${ends.join(',')}`;
-    })().finally(() => tf.dispose([images, zNorms]));
-    return () => {
-      live = false;
-    };
+    });
   }, [runtime, model, kind, ends]);
 
   return (
