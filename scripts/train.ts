@@ -33,6 +33,8 @@ const USAGE = `usage: npm run train -- <gan|vae> [options]
   --batch-size N       default 64 for gan, 100 for vae
   --train-limit N      train on the first N of the 50,000 training images
   --latent-dim N       size of z (default 100 for gan, 20 for vae)
+  --hidden N[,N…]      vae mlp: hidden tanh layers (default 500; Burda et al.: 200,200 with
+                       --latent-dim 50)
   --loss KIND          gan generator loss: non-saturating (default) | minimax
   --backend NAME       node-gpu | node | webgpu | wasm | cpu (default: first that works,
                        or GENLAB_BACKEND)
@@ -74,6 +76,7 @@ function parse(argv: string[]) {
         'batch-size': { type: 'string' },
         'train-limit': { type: 'string' },
         'latent-dim': { type: 'string' },
+        hidden: { type: 'string' },
         loss: { type: 'string' },
         backend: { type: 'string' },
         seed: { type: 'string' },
@@ -100,6 +103,8 @@ function parse(argv: string[]) {
   if (!['non-saturating', 'minimax'].includes(loss)) throw new UsageError(`--loss must be non-saturating or minimax, got '${loss}'`);
   if (v.loss && family !== 'gan') throw new UsageError('--loss applies to gan only');
   const seed = nonNegativeInt('seed', v.seed, 0);
+  if (v.hidden !== undefined && !(family === 'vae' && model === 'mlp')) throw new UsageError('--hidden applies to vae --model mlp only');
+  const hidden = v.hidden?.split(',').map((h) => positiveInt('hidden', h.trim(), 0));
   return {
     family,
     model,
@@ -107,6 +112,7 @@ function parse(argv: string[]) {
     batchSize: positiveInt('batch-size', v['batch-size'], family === 'gan' ? 64 : 100),
     trainLimit: v['train-limit'] === undefined ? undefined : positiveInt('train-limit', v['train-limit'], 0),
     latentDim: positiveInt('latent-dim', v['latent-dim'], family === 'gan' ? 100 : 20),
+    hidden,
     loss: loss as GeneratorLossKind,
     backend: v.backend,
     seed,
@@ -162,7 +168,7 @@ async function main(): Promise<number> {
   const result =
     args.family === 'gan'
       ? await trainGan(createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed }), train, { ...common, lossKind: args.loss })
-      : await trainVae(createVae(args.model as 'mlp' | 'conv', { latentDim: args.latentDim, seed: args.seed }), train, {
+      : await trainVae(createVae(args.model as 'mlp' | 'conv', { latentDim: args.latentDim, hidden: args.hidden, seed: args.seed }), train, {
           ...common,
           validation: mnist.validation,
         });

@@ -211,6 +211,14 @@ describe('VAE models', () => {
     disposeVae(vae);
   });
 
+  test("createVae('mlp', { hidden: [200, 200] }): Burda et al.'s layers, the decoder mirrored", () => {
+    const vae = createVae('mlp', { latentDim: 50, hidden: [200, 200], seed: 3 });
+    assert.deepEqual(vae.encoder.getWeights().map((w) => w.shape), [[784, 200], [200], [200, 200], [200], [200, 100], [100]]);
+    assert.deepEqual(vae.decoder.getWeights().map((w) => w.shape), [[50, 200], [200], [200, 200], [200], [200, 784], [784]]);
+    disposeVae(vae);
+    assert.throws(() => createVae('mlp', { hidden: [200, 0] }), /positive integers/);
+  });
+
   test("createVae('conv'): encoder [n, 2·latent], decoder logits [n,28,28,1]", () => {
     for (const latentDim of [2, 20]) {
       const vae = createVae('conv', { latentDim, seed: 2 });

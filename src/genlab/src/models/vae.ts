@@ -7,8 +7,11 @@ export type VaeArchitecture = 'mlp' | 'conv';
 export interface VaeOptions {
   /** Size of z: 20 by default (Kingma & Welling's main setting), 2 to draw the latent space. */
   latentDim?: number;
-  /** Hidden units of the MLP encoder and decoder (500 in Kingma & Welling 2014). */
-  hidden?: number;
+  /**
+   * Hidden tanh layers of the MLP encoder and decoder (the decoder mirrors them): `[500]` in
+   * Kingma & Welling 2014, `[200, 200]` (with a 50-d z) in Burda et al. 2016's one-stochastic-layer VAE.
+   */
+  hidden?: number | number[];
   seed?: number;
 }
 
@@ -21,23 +24,24 @@ export interface Vae {
   decoder: tf.LayersModel;
 }
 
-/** Kingma & Welling 2014's MNIST VAE: one tanh hidden layer in the encoder and in the decoder. */
-function mlpVae(latentDim: number, hidden: number, seed: number): Vae {
+/** A stack of tanh layers and a linear output layer, the shape of every MLP VAE network. */
+function tanhMlp(name: string, inputSize: number, hidden: number[], outputSize: number, init: SeededInit): tf.Sequential {
+  const layers = hidden.map((units, i) =>
+    tf.layers.dense({ ...(i === 0 ? { inputShape: [inputSize] } : {}), units, activation: 'tanh', kernelInitializer: init.glorot() }),
+  );
+  layers.push(tf.layers.dense({ ...(hidden.length ? {} : { inputShape: [inputSize] }), units: outputSize, kernelInitializer: init.glorot() }));
+  return tf.sequential({ name, layers });
+}
+
+/**
+ * Kingma & Welling 2014's MNIST VAE (one tanh hidden layer each way) or, with more `hidden` layers,
+ * Burda et al.'s deeper one; the decoder mirrors the encoder's layers.
+ */
+function mlpVae(latentDim: number, hidden: number[], seed: number): Vae {
+  if (hidden.some((h) => !Number.isInteger(h) || h < 1)) throw new Error(`hidden layer sizes must be positive integers, got [${hidden.join(', ')}]`);
   const init = new SeededInit(seed, 'vae');
-  const encoder = tf.sequential({
-    name: 'mlp_encoder',
-    layers: [
-      tf.layers.dense({ inputShape: [PIXELS], units: hidden, activation: 'tanh', kernelInitializer: init.glorot() }),
-      tf.layers.dense({ units: 2 * latentDim, kernelInitializer: init.glorot() }),
-    ],
-  });
-  const decoder = tf.sequential({
-    name: 'mlp_decoder',
-    layers: [
-      tf.layers.dense({ inputShape: [latentDim], units: hidden, activation: 'tanh', kernelInitializer: init.glorot() }),
-      tf.layers.dense({ units: PIXELS, kernelInitializer: init.glorot() }),
-    ],
-  });
+  const encoder = tanhMlp('mlp_encoder', PIXELS, hidden, 2 * latentDim, init);
+  const decoder = tanhMlp('mlp_decoder', latentDim, [...hidden].reverse(), PIXELS, init);
   return { architecture: 'mlp', latentDim, encoder, decoder };
 }
 
@@ -69,7 +73,7 @@ function convVae(latentDim: number, seed: number): Vae {
 export function createVae(architecture: VaeArchitecture, options: VaeOptions = {}): Vae {
   const latentDim = options.latentDim ?? 20;
   const seed = options.seed ?? 0;
-  if (architecture === 'mlp') return mlpVae(latentDim, options.hidden ?? 500, seed);
+  if (architecture === 'mlp') return mlpVae(latentDim, [options.hidden ?? 500].flat(), seed);
   if (architecture === 'conv') return convVae(latentDim, seed);
   throw new Error(`unknown VAE architecture '${architecture as string}' (expected mlp or conv)`);
 }
