@@ -1,8 +1,11 @@
 /**
- * Scores a training run the way the papers did and writes RUN/metrics.json.
+ * Scores a trained model the way the papers did and writes DIR/metrics.json (or --out FILE).
  *
- *   npm run evaluate -- <run dir> [--samples N] [--test-limit N] [--iwae-k K]
- *                       [--classifier DIR] [--backend NAME] [--seed N]
+ *   npm run evaluate -- <run dir or model dir> [--samples N] [--test-limit N] [--iwae-k K]
+ *                       [--classifier DIR] [--backend NAME] [--seed N] [--out FILE]
+ *
+ * DIR is a training run (its newest checkpoint) or a published model folder (static/models/<name>,
+ * float16 weights): scoring the published folder gives the numbers of exactly what is shipped.
  *
  * GAN runs: Parzen-window log-likelihood (Goodfellow et al. 2014 protocol), classifier Fréchet
  * distance, Inception-style score and class histogram, each beside its real-data baseline.
@@ -16,26 +19,27 @@ import * as tf from '@tensorflow/tfjs';
 import { SingleBar } from 'cli-progress';
 import {
   classifierScores,
+  disposeTrainedModel,
   fileSystemHandler,
-  generatorSamples,
-  listCheckpoints,
   loadMnist,
+  loadTrainedModel,
+  ModelFolderError,
   parzenProtocol,
   setupBackend,
+  trainedModelSamples,
   vaeLikelihood,
-  vaeSamples,
   version,
   writeFileAtomic,
-  type Vae,
 } from 'genlab';
 
-const USAGE = 'usage: npm run evaluate -- <run dir> [--samples N] [--test-limit N] [--iwae-k K] [--classifier DIR] [--backend NAME] [--seed N]';
+const USAGE =
+  'usage: npm run evaluate -- <run dir or model dir> [--samples N] [--test-limit N] [--iwae-k K] [--classifier DIR] [--backend NAME] [--seed N] [--out FILE]';
 
 class UsageError extends Error {}
 
-function int(name: string, v: string | undefined, fallback: number): number {
+function int(name: string, v: string | undefined, fallback: number, min = 1): number {
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--${name} must be a positive integer, got '${v}'`);
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${v}'`);
   return Number(v);
 }
 
@@ -52,68 +56,64 @@ async function main(): Promise<number> {
         classifier: { type: 'string' },
         backend: { type: 'string' },
         seed: { type: 'string' },
+        out: { type: 'string' },
       },
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   const { values: v, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError('name one run folder');
+  if (positionals.length !== 1) throw new UsageError('name one run folder or model folder');
   const runDir = positionals[0];
+  if (!existsSync(runDir)) throw new UsageError(`${runDir}: no such folder`);
   const samples = int('samples', v.samples, 10_000);
   const testLimit = int('test-limit', v['test-limit'], 10_000);
   const k = int('iwae-k', v['iwae-k'], 5000);
-  const seed = v.seed === undefined ? 0 : int('seed', v.seed, 0);
+  const seed = int('seed', v.seed, 0, 0);
   const classifierDir = v.classifier ?? join('static', 'models', 'mnist-classifier');
-  const configFile = join(runDir, 'config.json');
-  if (!existsSync(configFile)) throw new Error(`${configFile}: expected a training run's config.json, found no such file`);
-  const config = JSON.parse(readFileSync(configFile, 'utf8')) as { model: string; architecture: string; latentDim: number; backend?: string };
-  const checkpoints = listCheckpoints(join(runDir, 'checkpoints'));
-  if (!checkpoints.length) throw new Error(`${join(runDir, 'checkpoints')}: expected a complete checkpoint, found none`);
-  const checkpoint = join(runDir, 'checkpoints', checkpoints[checkpoints.length - 1]);
-
   const backend = await setupBackend(v.backend);
   console.log(backend.line);
   const started = Date.now();
   const mnist = loadMnist();
-  const load = (name: string) => tf.loadLayersModel(fileSystemHandler(join(checkpoint, name)));
+  const model = await loadTrainedModel(runDir);
   const classifier = existsSync(join(classifierDir, 'model.json')) ? await tf.loadLayersModel(fileSystemHandler(classifierDir)) : undefined;
   if (!classifier) console.warn(`no classifier at ${classifierDir} (npm run train:classifier): skipping the classifier scores`);
 
   const metrics: Record<string, unknown> = {
     run: runDir,
-    checkpoint,
-    model: config.model,
-    architecture: config.architecture,
+    checkpoint: model.weights,
+    model: model.family,
+    architecture: model.architecture,
+    seed,
     engine: { backend: backend.name, device: backend.device },
     genlabVersion: version,
     evaluatedAt: new Date().toISOString(),
   };
-  if (config.model === 'gan') {
-    const generator = await load('generator');
+  const scoreSamples = async () => {
+    if (!classifier) return;
+    const x = await trainedModelSamples(model, samples, seed);
+    metrics.classifier = { model: classifierDir, layer: 'features (128 ReLU units)', ...(await classifierScores(classifier, x, mnist)) };
+    x.dispose();
+  };
+  if (model.family === 'gan') {
     console.log(`drawing ${samples} generator samples…`);
-    const x = await generatorSamples(generator, samples, config.latentDim, seed);
+    const x = await trainedModelSamples(model, samples, seed);
     console.log('Parzen window (σ on 1,000 validation images, then the test set)…');
     metrics.parzen = await parzenProtocol(x, mnist, testLimit);
-    if (classifier) metrics.classifier = { model: classifierDir, layer: 'features (128 ReLU units)', ...(await classifierScores(classifier, x, mnist)) };
     x.dispose();
-  } else if (config.model === 'vae') {
-    const vae: Vae = { architecture: config.architecture as Vae['architecture'], latentDim: config.latentDim, encoder: await load('encoder'), decoder: await load('decoder') };
+    await scoreSamples();
+  } else {
     console.log(`test ELBO and L_${k} on ${testLimit} test images…`);
     const bar = new SingleBar({ format: 'L_k [{bar}] {value}/{total} test images | eta {eta_formatted}', etaBuffer: 20 });
     bar.start(Math.min(testLimit, mnist.test.size), 0);
-    metrics.likelihood = await vaeLikelihood(vae, mnist.test, { k, testLimit, onProgress: (done) => bar.update(done) });
+    metrics.likelihood = await vaeLikelihood(model.vae!, mnist.test, { k, testLimit, onProgress: (done) => bar.update(done) });
     bar.stop();
-    if (classifier) {
-      const x = await vaeSamples(vae, samples, seed);
-      metrics.classifier = { model: classifierDir, layer: 'features (128 ReLU units)', ...(await classifierScores(classifier, x, mnist)) };
-      x.dispose();
-    }
-  } else {
-    throw new Error(`${configFile}: expected model gan or vae, found '${config.model}'`);
+    await scoreSamples();
   }
+  disposeTrainedModel(model);
+  classifier?.dispose();
   metrics.seconds = Math.round((Date.now() - started) / 1000);
-  writeFileAtomic(join(runDir, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
+  writeFileAtomic(v.out ?? join(runDir, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
   console.log(JSON.stringify(metrics, null, 2));
   return 0;
 }
@@ -125,7 +125,7 @@ main().then(
       console.error(`error: ${e.message}\n${USAGE}`);
       process.exit(2);
     }
-    console.error(`error: ${(e as Error).message}`);
+    console.error(e instanceof ModelFolderError ? `error: ${e.message}` : e);
     process.exit(1);
   },
 );

@@ -76,16 +76,35 @@ test('a VAE run gets the test ELBO and an importance-weighted bound above it', (
   assert.match(l.binarization, /dynamic/);
 });
 
-test('bad input: no run folder, an empty folder, a bad flag', () => {
+test('bad input: no run folder, a missing folder, an empty folder, a bad flag', () => {
   const none = evaluate([]);
   assert.equal(none.status, 2);
-  assert.match(none.stderr, /name one run folder/);
+  assert.match(none.stderr, /name one run folder or model folder/);
+  const missing = evaluate([join(tmpdir(), 'genlab-no-such-run')]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /genlab-no-such-run: no such folder/);
   const empty = evaluate([mkdtempSync(join(tmpdir(), 'genlab-eval-'))]);
   assert.equal(empty.status, 1);
-  assert.match(empty.stderr, /config\.json: expected a training run's config\.json, found no such file/);
+  assert.match(empty.stderr, /expected a training run folder \(config\.json, checkpoints\/\) or a published model folder \(metadata\.json\), found neither/);
   const flag = evaluate([vaeRun, '--iwae-k', '0']);
   assert.equal(flag.status, 2);
-  assert.match(flag.stderr, /--iwae-k must be a positive integer/);
+  assert.match(flag.stderr, /--iwae-k must be an integer ≥ 1/);
+});
+
+test('a published model folder is scored like a run, and the same seed gives the same numbers', () => {
+  const out = mkdtempSync(join(tmpdir(), 'genlab-eval-'));
+  const args = ['static/models/gan-mlp', '--samples', '300', '--test-limit', '100', '--classifier', 'none'];
+  const first = evaluate([...args, '--out', join(out, 'a.json')]);
+  assert.equal(first.status, 0, first.stderr);
+  const second = evaluate([...args, '--out', join(out, 'b.json')]);
+  assert.equal(second.status, 0, second.stderr);
+  const [a, b] = ['a.json', 'b.json'].map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')));
+  assert.equal(a.model, 'gan');
+  assert.equal(a.checkpoint, 'static/models/gan-mlp');
+  assert.equal(a.parzen.samples, 300);
+  assert.equal(a.parzen.mean, b.parzen.mean);
+  assert.equal(a.parzen.sigma, b.parzen.sigma);
+  assert.ok(a.parzen.mean > 0, `a trained GAN's Parzen estimate on 100 test images is positive: ${a.parzen.mean}`);
 });
 
 test('the saved classifier reaches at least 99% on the MNIST test set', { skip: !existsSync(join(CLASSIFIER, 'model.json')) && 'no saved classifier' }, async () => {

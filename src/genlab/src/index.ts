@@ -19,6 +19,7 @@ export * from './train/run';
 export * from './train/gan';
 export * from './train/vae';
 export * from './train/classifier';
+export * from './train/trained-model';
 export * from './metrics/logmeanexp';
 export * from './metrics/parzen';
 export * from './metrics/linalg';

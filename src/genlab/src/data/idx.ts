@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 /** IDX magic numbers for unsigned-byte data: 0x00000803 (3-D images) and 0x00000801 (1-D labels). */
 export const IDX_IMAGES_MAGIC = 2051;
@@ -78,4 +78,31 @@ export function readIdxFile(file: string, expectedMagic?: number): IdxArray {
     }
   }
   return parseIdx(bytes, file, expectedMagic);
+}
+
+/**
+ * Encodes unsigned bytes as an IDX file, the inverse of `parseIdx`: so that samples can be read by
+ * any tool that reads MNIST (`[n, 28, 28]` images are exactly an MNIST images file).
+ */
+export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
+  if (!dims.length || dims.length > 255 || dims.some((d) => !Number.isInteger(d) || d < 0 || d > 0xffffffff)) {
+    throw new RangeError(`encodeIdx: dimensions must be 1 to 255 unsigned 32-bit integers, got [${dims.join(', ')}]`);
+  }
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (count !== data.length) throw new RangeError(`encodeIdx: [${dims.join(', ')}] holds ${count} bytes, got ${data.length}`);
+  const header = 4 + 4 * dims.length;
+  const bytes = new Uint8Array(header + count);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, 0x0800 + dims.length, false);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  bytes.set(data, header);
+  return bytes;
+}
+
+/** Writes an IDX file (gzip-compressed when the name ends in `.gz`), atomically. */
+export function writeIdxFile(file: string, dims: number[], data: Uint8Array): void {
+  const raw = encodeIdx(dims, data);
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, file.endsWith('.gz') ? gzipSync(raw) : raw);
+  renameSync(tmp, file);
 }

@@ -1,0 +1,125 @@
+/**
+ * Draws samples from a trained model so that anyone can look at them or score them with their own
+ * tools:
+ *
+ *   npm run sample -- <model dir or run dir> [--n N] [--seed S] [--out FILE] [--backend NAME]
+ *
+ * FILE ending in .idx or .idx.gz: an MNIST-format images file (unsigned bytes, [N, 28, 28]);
+ * ending in .png: a grid of the N samples. Same model, seed and N → the same bytes.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import {
+  BackendUnavailableError,
+  disposeTrainedModel,
+  imageGridPng,
+  loadTrainedModel,
+  ModelFolderError,
+  setupBackend,
+  trainedModelSamples,
+  writeFileAtomic,
+  writeIdxFile,
+} from 'genlab';
+
+const USAGE = `usage: npm run sample -- <model dir or run dir> [options]
+
+  --n N            how many samples (default 64; at most 100,000)
+  --seed S         seed of z ~ N(0, I) (default 0)
+  --out FILE       .png (a grid), .idx or .idx.gz (MNIST images format) (default samples.png)
+  --backend NAME   node-gpu | node | webgpu | wasm | cpu (default: first that works)
+  -h, --help       this text
+
+The folder is a published model (static/models/<name>, with metadata.json) or a training run
+(runs/<name>, with config.json; its newest checkpoint is used).`;
+
+class UsageError extends Error {}
+
+const FORMATS = ['.png', '.idx', '.idx.gz'] as const;
+const MAX_SAMPLES = 100_000;
+
+function nonNegativeInt(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${value}'`);
+  return Number(value);
+}
+
+function parse(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        n: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        backend: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return undefined;
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `name one model folder, got ${positionals.length}` : 'name the model folder to sample from');
+  if (!existsSync(positionals[0])) throw new UsageError(`${positionals[0]}: no such folder`);
+  const n = nonNegativeInt('n', v.n, 64, 1);
+  if (n > MAX_SAMPLES) throw new UsageError(`--n must be at most ${MAX_SAMPLES}, got ${n}`);
+  const out = v.out ?? 'samples.png';
+  const format = FORMATS.find((f) => out.endsWith(f));
+  if (!format) throw new UsageError(`--out must end in ${FORMATS.join(', ')}, got '${out}'`);
+  const folder = dirname(resolve(out));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`--out: the folder ${folder} does not exist`);
+  return { dir: positionals[0], n, seed: nonNegativeInt('seed', v.seed, 0, 0), out, format, backend: v.backend };
+}
+
+/** [0, 1] floats → bytes the way MNIST stores ink (0 background, 255 full ink). */
+function toBytes(values: Float32Array): Uint8Array {
+  const bytes = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) bytes[i] = Math.round(255 * Math.min(1, Math.max(0, values[i])));
+  return bytes;
+}
+
+async function main(): Promise<number> {
+  const args = parse(process.argv.slice(2));
+  if (!args) {
+    console.log(USAGE);
+    return 0;
+  }
+  const backend = await setupBackend(args.backend);
+  console.log(backend.line);
+  const model = await loadTrainedModel(args.dir);
+  try {
+    const x = await trainedModelSamples(model, args.n, args.seed);
+    if (args.format === '.png') {
+      writeFileAtomic(args.out, await imageGridPng(x, { scale: 2 }));
+    } else {
+      writeIdxFile(args.out, [args.n, 28, 28], toBytes((await x.data()) as Float32Array));
+    }
+    x.dispose();
+  } finally {
+    disposeTrainedModel(model);
+  }
+  console.log(`${args.out}: ${args.n} samples of the ${model.family.toUpperCase()} in ${model.weights} (seed ${args.seed})`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (e instanceof ModelFolderError || e instanceof BackendUnavailableError) {
+      console.error(`error: ${e.message}`);
+      process.exit(1);
+    }
+    console.error(e);
+    process.exit(1);
+  },
+);
