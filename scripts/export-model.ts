@@ -1,15 +1,18 @@
 /**
- * Publishes the trained models the site's demo page runs in the browser:
+ * Publishes a trained model for the browser, the notebooks and `npm run sample`/`evaluate`:
  *
- *   npm run export:demo-models -- [--gan RUN] [--vae RUN] [--out static/models]
+ *   npm run export:model -- <run dir> [--out static/models/<name>] [--scatter N]
  *
- * From the newest checkpoint of each run folder (defaults: runs/results/gan-mlp and
- * runs/results/vae-mlp-z2) it writes float16 TensorFlow.js models plus a metadata.json saying how
- * and when they were trained, with the float16 error measured here, and for the 2-D VAE the
- * encoded means of test digits (the scatter behind the page's latent plane).
+ * From the newest checkpoint of the run it writes float16 TensorFlow.js models (the generator, or
+ * the VAE's encoder and decoder; never optimizer state) and a metadata.json saying how the model
+ * was trained: command, commit, epochs, steps, wall time, backend and threads, the per-epoch curve,
+ * and the float16 error measured here. For a 2-D VAE it also writes the encoded means of test
+ * digits (the scatter behind the demo's latent plane). Score the published folder afterwards with
+ * `npm run evaluate -- <out>` so the numbers are those of the shipped weights.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -17,40 +20,20 @@ import {
   exportWebModel,
   fileSystemHandler,
   imagesToTensor,
-  listCheckpoints,
   loadMnist,
+  loadTrainedModel,
+  ModelFolderError,
   range,
   sampleLatent,
   setupBackend,
   version,
   writeFileAtomic,
+  type TrainedModel,
 } from 'genlab';
 
-const USAGE = 'usage: npm run export:demo-models -- [--gan RUN] [--vae RUN] [--out DIR] [--scatter N]';
+const USAGE = 'usage: npm run export:model -- <run dir> [--out DIR] [--scatter N]   (default --out static/models/<run name>)';
 
-interface RunInfo {
-  config: Record<string, unknown>;
-  checkpoint: string;
-  epoch: number;
-  finishedAt: string;
-  lastEpoch: Record<string, unknown>;
-}
-
-function readRun(run: string): RunInfo {
-  const configFile = join(run, 'config.json');
-  if (!existsSync(configFile)) throw new Error(`${run}: expected a training run folder (config.json), found none`);
-  const names = listCheckpoints(join(run, 'checkpoints'));
-  if (!names.length) throw new Error(`${run}: no complete checkpoint in ${join(run, 'checkpoints')}`);
-  const checkpoint = join(run, 'checkpoints', names[names.length - 1]);
-  const epochs = readFileSync(join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'epoch');
-  return {
-    config: JSON.parse(readFileSync(configFile, 'utf8')),
-    checkpoint,
-    epoch: JSON.parse(readFileSync(join(checkpoint, 'state.json'), 'utf8')).epoch,
-    finishedAt: statSync(join(checkpoint, 'state.json')).mtime.toISOString(),
-    lastEpoch: epochs[epochs.length - 1] ?? {},
-  };
-}
+class UsageError extends Error {}
 
 /** Largest |float32 output − float16 output| over a batch of prior samples: what the smaller download costs. */
 async function float16Error(model: tf.LayersModel, dir: string, latentDim: number): Promise<number> {
@@ -65,11 +48,33 @@ async function float16Error(model: tf.LayersModel, dir: string, latentDim: numbe
   return value;
 }
 
-function trainingSummary(info: RunInfo) {
-  const c = info.config;
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+type EpochRecord = { epoch: number; seconds: number; losses: Record<string, number>; metrics: Record<string, number> };
+
+/** How the run was trained, from its config.json and log.jsonl. */
+function trainingSummary(run: string, model: TrainedModel) {
+  const c = model.description;
+  const epochs = readFileSync(join(run, 'log.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as EpochRecord & { type: string })
+    .filter((r) => r.type === 'epoch');
+  const state = JSON.parse(readFileSync(join(model.weights, 'state.json'), 'utf8')) as { epoch: number };
+  const kept = epochs.filter((e) => e.epoch <= state.epoch);
+  const round = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 1e4) / 1e4]));
   return {
     command: `npm run ${String(c.command).replace(/^train /, 'train -- ')}`,
-    epochs: info.epoch,
+    commit: gitCommit(),
+    epochs: state.epoch,
+    steps: state.epoch * Math.floor(Number(c.trainSize) / Number(c.batchSize)),
+    wallSeconds: Math.round(kept.reduce((s, e) => s + e.seconds, 0)),
     seed: c.seed,
     batchSize: c.batchSize,
     trainSize: c.trainSize,
@@ -77,117 +82,109 @@ function trainingSummary(info: RunInfo) {
     device: c.device,
     startedAt: c.startedAt,
     resumedFrom: c.resumedFrom,
-    finishedAt: info.finishedAt,
-    lastEpoch: info.lastEpoch,
-    checkpoint: info.checkpoint,
+    finishedAt: statSync(join(model.weights, 'state.json')).mtime.toISOString(),
+    lastEpoch: kept[kept.length - 1],
+    curve: kept.map((e) => ({ epoch: e.epoch, seconds: Math.round(e.seconds), ...round(e.losses), ...round(e.metrics) })),
+    checkpoint: model.weights,
+    ...(c.lossKind ? { loss: c.lossKind } : {}),
   };
 }
 
-const PRIOR = (latentDim: number) => ({
+const prior = (latentDim: number) => ({
   distribution: 'N(0, I)',
   latentDim,
   sampler: "genlab's sampleLatent(n, latentDim, seed): tf.randomNormal with a seed, the same call in training and in the page",
 });
 
-async function exportGan(run: string, out: string): Promise<void> {
-  const info = readRun(run);
-  const latentDim = Number(info.config.latentDim);
-  const generator = await tf.loadLayersModel(fileSystemHandler(join(info.checkpoint, 'generator')));
+async function exportGan(model: TrainedModel, out: string) {
   const dir = join(out, 'generator');
-  const { bytes } = await exportWebModel(generator, dir, { weights: 'float16' });
-  const metricsFile = join(run, 'metrics.json');
-  const metrics = existsSync(metricsFile) ? JSON.parse(readFileSync(metricsFile, 'utf8')) : undefined;
-  const metadata = {
-    model: `GAN generator (${info.config.architecture}), createGan('${info.config.architecture}')`,
-    output: 'flat 784 pixels in [-1, 1] (tanh); the page shows (x + 1) / 2',
-    prior: PRIOR(latentDim),
-    training: { ...trainingSummary(info), loss: info.config.lossKind },
-    evaluation: metrics
-      ? {
-          parzenLogLikelihood: { mean: metrics.parzen.mean, standardError: metrics.parzen.standardError, sigma: metrics.parzen.sigma },
-          classifierFrechet: metrics.classifier?.generated?.frechet,
-          inceptionStyleScore: metrics.classifier?.generated?.inceptionScore,
-          evaluatedAt: metrics.evaluatedAt,
-        }
-      : undefined,
-    weights: { dtype: 'float16', bytes, maxAbsOutputError: await float16Error(generator, dir, latentDim) },
-    exportedAt: new Date().toISOString(),
-    genlabVersion: version,
+  const { bytes } = await exportWebModel(model.generator!, dir, { weights: 'float16' });
+  const flat = model.generator!.outputs[0].shape.length === 2;
+  return {
+    model: `GAN generator (${model.architecture}), createGan('${model.architecture}')`,
+    output: `${flat ? 'flat 784 pixels' : '28×28×1 image'} in [-1, 1] (tanh); shown as (x + 1) / 2`,
+    weights: { dtype: 'float16', bytes, maxAbsOutputError: await float16Error(model.generator!, dir, model.latentDim) },
   };
-  writeFileAtomic(join(out, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
-  console.log(`${out}: generator ${(bytes / 2 ** 20).toFixed(1)} MiB, float16 error ${metadata.weights.maxAbsOutputError.toExponential(2)}`);
-  generator.dispose();
 }
 
-async function exportVae(run: string, out: string, scatter: number): Promise<void> {
-  const info = readRun(run);
-  const latentDim = Number(info.config.latentDim);
-  if (latentDim !== 2) throw new Error(`${run}: the demo's latent plane needs a VAE with --latent-dim 2, this one has ${latentDim}`);
-  const encoder = await tf.loadLayersModel(fileSystemHandler(join(info.checkpoint, 'encoder')));
-  const decoder = await tf.loadLayersModel(fileSystemHandler(join(info.checkpoint, 'decoder')));
+async function exportVae(model: TrainedModel, out: string, scatter: number) {
+  const { encoder, decoder } = model.vae!;
   const enc = await exportWebModel(encoder, join(out, 'encoder'), { weights: 'float16' });
   const dec = await exportWebModel(decoder, join(out, 'decoder'), { weights: 'float16' });
-
-  // Encoded means of the first test digits, coloured by label on the page.
-  const { test } = loadMnist();
-  const n = Math.min(scatter, test.size);
-  const vae = { architecture: 'mlp' as const, latentDim, encoder, decoder };
-  const means = tf.tidy(() => encode(vae, imagesToTensor(test, range(n), 'unit')).mean);
-  const xy = (await means.array()) as number[][];
-  means.dispose();
-  const points = xy.map(([x, y], i) => [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, test.labels[i]]);
-  writeFileAtomic(join(out, 'test-latents.json'), JSON.stringify({ split: 'MNIST test (t10k)', first: n, columns: ['z1', 'z2', 'label'], points }) + '\n');
-
-  const metadata = {
-    model: "VAE (mlp, 2-D latent), createVae('mlp', { latentDim: 2 })",
-    encoder: 'x in [0, 1], 784 pixels → [mean | log σ²] of q(z|x), 4 numbers',
-    decoder: 'z → 784 Bernoulli logits of p(x|z); the page shows sigmoid(logits)',
-    prior: PRIOR(latentDim),
-    training: trainingSummary(info),
+  let testLatents: { file: string; count: number } | undefined;
+  if (model.latentDim === 2) {
+    // Encoded means of the first test digits, coloured by label on the demo page.
+    const { test } = loadMnist();
+    const n = Math.min(scatter, test.size);
+    const layout = encoder.inputs[0].shape.length === 2 ? 'flat' : 'image';
+    const means = tf.tidy(() => encode(model.vae!, imagesToTensor(test, range(n), 'unit', layout)).mean);
+    const xy = (await means.array()) as number[][];
+    means.dispose();
+    const points = xy.map(([x, y], i) => [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, test.labels[i]]);
+    writeFileAtomic(join(out, 'test-latents.json'), JSON.stringify({ split: 'MNIST test (t10k)', first: n, columns: ['z1', 'z2', 'label'], points }) + '\n');
+    testLatents = { file: 'test-latents.json', count: n };
+  }
+  return {
+    model: `VAE (${model.architecture}, ${model.latentDim}-D latent), createVae('${model.architecture}')`,
+    encoder: `x in [0, 1], 784 pixels → [mean | log σ²] of q(z|x), ${2 * model.latentDim} numbers`,
+    decoder: 'z → 784 Bernoulli logits of p(x|z); shown as sigmoid(logits)',
     weights: {
       dtype: 'float16',
       bytes: enc.bytes + dec.bytes,
-      maxAbsOutputError: { decoder: await float16Error(decoder, join(out, 'decoder'), latentDim) },
+      maxAbsOutputError: { decoder: await float16Error(decoder, join(out, 'decoder'), model.latentDim) },
     },
-    testLatents: { file: 'test-latents.json', count: n },
-    exportedAt: new Date().toISOString(),
-    genlabVersion: version,
+    ...(testLatents ? { testLatents } : {}),
   };
-  writeFileAtomic(join(out, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
-  console.log(`${out}: encoder + decoder ${((enc.bytes + dec.bytes) / 2 ** 20).toFixed(1)} MiB, ${n} test latents`);
-  encoder.dispose();
-  decoder.dispose();
 }
 
 async function main(): Promise<number> {
-  let values;
+  let parsed;
   try {
-    ({ values } = parseArgs({
-      options: { gan: { type: 'string' }, vae: { type: 'string' }, out: { type: 'string' }, scatter: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { out: { type: 'string' }, scatter: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
+    throw new UsageError((e as Error).message);
   }
+  const { values, positionals } = parsed;
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
+  if (positionals.length !== 1) throw new UsageError('name one training run folder');
+  const run = positionals[0];
+  if (!existsSync(join(run, 'config.json'))) throw new UsageError(`${run}: expected a training run folder (config.json)`);
   const scatter = Number(values.scatter ?? 3000);
-  if (!Number.isInteger(scatter) || scatter < 1) {
-    console.error(`--scatter must be a positive integer, got '${values.scatter}'\n${USAGE}`);
-    return 2;
-  }
-  const out = values.out ?? 'static/models';
+  if (!Number.isInteger(scatter) || scatter < 1) throw new UsageError(`--scatter must be a positive integer, got '${values.scatter}'`);
+  const out = values.out ?? join('static', 'models', basename(run));
+
   await setupBackend(process.env.GENLAB_BACKEND ?? 'wasm');
-  try {
-    await exportGan(values.gan ?? 'runs/results/gan-mlp', join(out, 'gan-mlp'));
-    await exportVae(values.vae ?? 'runs/results/vae-mlp-z2', join(out, 'vae-mlp-z2'), scatter);
-  } catch (e) {
-    console.error(`export-demo-models: ${(e as Error).message}`);
-    return 1;
-  }
+  const model = await loadTrainedModel(run);
+  const files = model.family === 'gan' ? await exportGan(model, out) : await exportVae(model, out, scatter);
+  const metadata = {
+    family: model.family,
+    architecture: model.architecture,
+    latentDim: model.latentDim,
+    ...files,
+    prior: prior(model.latentDim),
+    training: trainingSummary(run, model),
+    exportedAt: new Date().toISOString(),
+    genlabVersion: version,
+  };
+  writeFileAtomic(join(out, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
+  console.log(`${out}: ${model.family} (${model.architecture}), epoch ${metadata.training.epochs}, ${(files.weights.bytes / 2 ** 20).toFixed(2)} MiB float16`);
   return 0;
 }
 
-main().then((code) => process.exit(code));
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(e instanceof ModelFolderError ? `error: ${e.message}` : e);
+    process.exit(1);
+  },
+);
