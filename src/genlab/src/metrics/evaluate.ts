@@ -156,3 +156,54 @@ export async function vaeLikelihood(
     iwae: { k, mean: s.mean, standardError: s.standardError, nll: -s.mean },
   };
 }
+
+export interface EpochScoreOptions {
+  /** Samples for the classifier scores (default 1,000: enough to follow a trend, cheap per epoch). */
+  samples?: number;
+  /** Parzen estimate every N epochs (0: never), on 10,000 samples and the first `parzenTestImages` test images. */
+  parzenEvery?: number;
+  parzenTestImages?: number;
+  /** Seed of the noise, the same every epoch so epochs are compared on the same z. */
+  seed?: number;
+}
+
+/**
+ * A per-epoch scorer for `trainGan`'s `scoreGenerator`: classifier Fréchet distance and
+ * Inception-style score on a fixed noise batch, and every few epochs the Parzen estimate. Smaller
+ * than the final protocol (`npm run evaluate`), and said so in the names, so a curve is never
+ * mistaken for the published number.
+ */
+export function generatorEpochScores(
+  classifier: tf.LayersModel | undefined,
+  mnist: Mnist,
+  options: EpochScoreOptions = {},
+): (generator: tf.LayersModel, epoch: number) => Promise<Record<string, number>> {
+  const { samples = 1000, parzenEvery = 0, parzenTestImages = 1000, seed = 0 } = options;
+  // The test set's feature statistics are the same every epoch: computed once, on first use.
+  let testStats: ReturnType<typeof featureStatistics> | undefined;
+  return async (generator, epoch) => {
+    const latentDim = generator.inputs[0].shape[1]!;
+    const scores: Record<string, number> = {};
+    if (classifier) {
+      if (!testStats) {
+        const testImages = imagesToTensor(mnist.test, range(mnist.test.size), 'unit') as tf.Tensor2D;
+        const test = await classify(classifier, testImages);
+        tf.dispose([testImages, test.probabilities]);
+        testStats = test.stats;
+      }
+      const x = await generatorSamples(generator, samples, latentDim, seed);
+      const gen = await classify(classifier, x);
+      x.dispose();
+      scores[`frechet${samples}`] = frechetDistance(gen.stats, testStats);
+      scores[`inceptionScore${samples}`] = await inceptionScore(gen.probabilities);
+      gen.probabilities.dispose();
+    }
+    if (parzenEvery > 0 && epoch % parzenEvery === 0) {
+      const x = await generatorSamples(generator, 10_000, latentDim, seed);
+      const p = await parzenProtocol(x, mnist, parzenTestImages);
+      x.dispose();
+      scores[`parzen${parzenTestImages}`] = p.mean;
+    }
+    return scores;
+  };
+}

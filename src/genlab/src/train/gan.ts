@@ -66,6 +66,11 @@ export interface GanTrainingOptions extends TrainingOptions {
   sampleCount?: number;
   /** Reuse optimizers (e.g. to keep training in a notebook); created when absent. */
   optimizers?: GanOptimizers;
+  /**
+   * Scores of the generator at the end of each epoch (e.g. `generatorEpochScores`), logged with the
+   * epoch: a GAN's losses do not say whether its samples improve, so the curve that does is measured.
+   */
+  scoreGenerator?: (generator: tf.LayersModel, epoch: number) => Promise<Record<string, number>>;
 }
 
 /** Generator samples for a given noise batch, in [-1, 1]. */
@@ -96,11 +101,11 @@ export async function trainGan(gan: Gan, data: MnistSplit, options: GanTrainingO
           real.dispose();
           return losses;
         },
-        endEpoch: async () => {
+        endEpoch: async (epoch) => {
           const images = tf.tidy(() => generate(gan, fixedNoise));
           const samplePng = await imageGridPng(images, { range: [-1, 1], scale: 2 });
           images.dispose();
-          return { metrics: {}, samplePng };
+          return { metrics: options.scoreGenerator ? await options.scoreGenerator(gan.generator, epoch) : {}, samplePng };
         },
       },
       { ...options, config: { model: 'gan', architecture: gan.architecture, latentDim: gan.latentDim, lossKind: options.lossKind ?? 'non-saturating', ...options.config } },
