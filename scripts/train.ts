@@ -200,7 +200,9 @@ async function main(): Promise<number> {
   progress.stop();
   classifier?.dispose();
 
-  const records = readFileSync(join(args.out, 'log.jsonl'), 'utf8')
+  // A run stopped before its first logged batch has no log yet.
+  const logFile = join(args.out, 'log.jsonl');
+  const records = (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>)

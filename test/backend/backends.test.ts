@@ -104,10 +104,10 @@ test('a missing kernel fails before training with the backend named', async () =
   assert.throws(() => assertKernels(['Conv2D', 'NoSuchKernel'], 'train this model'), /backend 'cpu' cannot train this model: it has no NoSuchKernel kernel.*--backend/);
 });
 
-function runChooser(env: Record<string, string>): { status: number | null; out: string } {
+function runChooser(env: Record<string, string>): { status: number | null; out: string; stderr: string } {
   const code = `require('./src/genlab/src/backend').setupBackend().then((c) => { console.log(c.line); process.exit(0); }, (e) => { console.error(e.message); process.exit(3); });`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, out: r.stdout + r.stderr };
+  return { status: r.status, out: r.stdout + r.stderr, stderr: r.stderr };
 }
 
 test('the automatic chain reports its choice and why each earlier backend was skipped', () => {
@@ -119,6 +119,14 @@ test('the automatic chain reports its choice and why each earlier backend was sk
   assert.ok(line, r.out);
   assert.match(line!, /skipped node-gpu \(.+\)/);
   assert.match(line!, /genlab backend: (node-gpu|node|webgpu|wasm|cpu) \[.+\]/);
+});
+
+test('probing WebGPU prints nothing when WebGPU is not chosen (Dawn warns on stderr while it enumerates devices)', () => {
+  delete process.env.GENLAB_BACKEND;
+  const r = runChooser({});
+  assert.equal(r.status, 0, r.out);
+  assert.doesNotMatch(r.out, /genlab backend: webgpu/, 'this test needs a machine where WebGPU is skipped (no adapter, or a software one)');
+  assert.equal(r.stderr, '');
 });
 
 test('GENLAB_BACKEND picks the backend, and a bad value is an error', () => {

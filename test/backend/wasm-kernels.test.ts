@@ -302,3 +302,26 @@ test('dense-layer gradients (flagged matmuls) on wasm equal cpu, without leaking
   assert.equal(got.leaked, 0, 'tensors left behind on wasm');
   ['dx', 'dW1', 'dW2'].forEach((n, i) => assertClose(got.out[i], ref.out[i], n, TOLERANCE));
 });
+
+test('a second registerWasmKernels call with other options installs what it asks for', async () => {
+  const { unregisterWasmKernels } = await import('../../src/genlab/src/backend/wasm-kernels.js');
+  await tf.setBackend('wasm');
+  unregisterWasmKernels();
+  const builtinTanh = tf.getKernel(tf.Tanh, 'wasm')!;
+  const builtinTile = tf.getKernel(tf.Tile, 'wasm')!;
+  registerWasmKernels({ kernels: [tf.Tanh] });
+  assert.notEqual(tf.getKernel(tf.Tanh, 'wasm')!.kernelFunc, builtinTanh.kernelFunc);
+  registerWasmKernels({ kernels: [tf.Tile] });
+  assert.notEqual(tf.getKernel(tf.Tile, 'wasm')!.kernelFunc, builtinTile.kernelFunc, 'Tile is ours after the second call');
+  assert.equal(tf.getKernel(tf.Tanh, 'wasm')!.kernelFunc, builtinTanh.kernelFunc, 'Tanh is back to the built-in');
+  // Same options again: nothing changes.
+  const tile = tf.getKernel(tf.Tile, 'wasm');
+  registerWasmKernels({ kernels: [tf.Tile] });
+  assert.equal(tf.getKernel(tf.Tile, 'wasm'), tile);
+  registerWasmKernels();
+  assert.notEqual(tf.getKernel(tf.Tanh, 'wasm')!.kernelFunc, builtinTanh.kernelFunc);
+  const x = tf.tensor1d([0.5, -2]);
+  const y = tf.tanh(tf.tile(x, [2]));
+  assertClose(Array.from(await y.data()), [0.5, -2, 0.5, -2].map(Math.tanh), 'tanh(tile(x))', 1e-6);
+  tf.dispose([x, y]);
+});

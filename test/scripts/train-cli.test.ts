@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,5 +160,27 @@ describe('a GAN run scores its samples every epoch', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual((readLog(out).find((l) => l.type === 'epoch') as { metrics: object }).metrics, {});
     assert.doesNotMatch(r.stderr, /no classifier/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  test('before the first logged batch: a clean stop (exit 130, no stack trace), no log to chart', async () => {
+    const out = join(tmp(), 'run');
+    const { GENLAB_WASM_THREADS: _threads, ...inherited } = process.env;
+    // --classifier names a missing folder: its warning is printed after the SIGINT handler is in place.
+    const args = ['gan', '--train-limit', '2000', '--batch-size', '50', '--log-every', '1000', '--classifier', join(out, 'none'), '--out', out, '--threads', '1'];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', ...args], { env: { ...inherited, GENLAB_BACKEND: 'wasm' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      if (/no classifier at/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    assert.match(stderr, /stopping after this batch/);
+    assert.doesNotMatch(stderr, /ENOENT|\n\s+at /, 'no stack trace');
+    assert.match(stdout, /stopped after epoch 0; run folder: /);
+    assert.equal(status, 130, stderr);
   });
 });

@@ -119,3 +119,31 @@ test('resume continues at the right epoch and matches an uninterrupted run', asy
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
   assert.equal(config.resumedFrom, 1);
 });
+
+test('a run stopped in its first epoch leaves no stale log behind: a new run or --resume starts the log afresh', async () => {
+  const data = sliceSplit(mnist.train, 0, 400);
+  const opts = { batchSize: 50, seed: 3, logEvery: 2 };
+  for (const resume of [false, true]) {
+    const dir = tmp();
+    const controller = new AbortController();
+    const stopped = await trainVae(createVae('mlp', { seed: 2, hidden: 64 }), data, {
+      ...opts,
+      epochs: 2,
+      runDir: dir,
+      signal: controller.signal,
+      onBatchEnd: (info) => {
+        if (info.batch === 4) controller.abort();
+      },
+    });
+    assert.equal(stopped.stopped, true);
+    assert.equal(listCheckpoints(join(dir, 'checkpoints')).length, 0);
+    assert.ok(readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').length >= 2, 'the stopped run logged batches');
+
+    const again = await trainVae(createVae('mlp', { seed: 2, hidden: 64 }), data, { ...opts, epochs: 1, runDir: dir, resume });
+    assert.equal(again.resumedFrom, 0);
+    const log = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; step?: number });
+    const steps = log.filter((r) => r.type === 'batch').map((r) => r.step!);
+    assert.deepEqual(steps, [2, 4, 6, 8], `resume=${resume}: one run's steps, once each`);
+    assert.equal(log.filter((r) => r.type === 'epoch').length, 1);
+  }
+});

@@ -10,6 +10,7 @@ import type { InterpolationKind } from 'genlab/browser';
 import ganMeta from '@site/static/models/gan-mlp/metadata.json';
 import vaeMeta from '@site/static/models/vae-mlp-z2/metadata.json';
 import { drawImageGrid, loadDemoRuntime, parseSeed, randomSeed, setDrawnLatent, subscribeDrawnLatent, type DemoRuntime } from './runtime';
+import { analyseDrawing, drawReported, FrameScheduler } from './tasks';
 import styles from './styles.module.css';
 
 type ModelName = 'gan' | 'vae';
@@ -43,22 +44,27 @@ function imagesFor(runtime: DemoRuntime, model: ModelName, z: TF.Tensor): TF.Ten
 /**
  * For an effect: computes images and a tensor of numbers to report in one tidy, draws the images
  * into `canvas` as a grid of `cols` columns, then reports the numbers and marks the canvas ready
- * (data-state, which the browser tests wait on). Returns the cleanup that drops a stale report.
+ * (data-state, which the browser tests wait on); a failure marks it 'error' and goes to `onError`.
+ * Returns the cleanup that drops a stale report.
  */
-function drawReported(runtime: DemoRuntime, canvas: HTMLCanvasElement, cols: number, make: () => [TF.Tensor2D, TF.Tensor], report: (values: number[]) => void): () => void {
-  let live = true;
-  canvas.dataset.state = 'drawing';
-  const [images, numbers] = runtime.tf.tidy(make);
-  (async () => {
-    await drawImageGrid(runtime.tf, images, cols, canvas);
-    const values = Array.from(await numbers.data());
-    if (!live) return;
-    report(values);
-    canvas.dataset.state = 'ready';
-  })().finally(() => runtime.tf.dispose([images, numbers]));
-  return () => {
-    live = false;
-  };
+function drawInto(runtime: DemoRuntime, canvas: HTMLCanvasElement, cols: number, make: () => [TF.Tensor2D, TF.Tensor], report: (values: number[]) => void, onError: (e: Error) => void): () => void {
+  return drawReported(runtime.tf, make, {
+    draw: (images) => drawImageGrid(runtime.tf, images, cols, canvas),
+    report,
+    setState: (state) => {
+      canvas.dataset.state = state;
+    },
+    onError,
+  }).cancel;
+}
+
+function DrawError({ error }: { error?: string }): React.ReactElement | null {
+  if (!error) return null;
+  return (
+    <p className="alert alert--danger" role="alert" data-testid="draw-error">
+      <Translate id="demo.drawFailed" values={{ error }}>{'Drawing failed: {error}'}</Translate>
+    </p>
+  );
 }
 
 function latentDim(runtime: DemoRuntime, model: ModelName): number {
@@ -141,18 +147,20 @@ function SampleGrid({ model }: { model: ModelName }): React.ReactElement {
   const [typed, setTyped] = useState<string | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [link, setLink] = useState('');
+  const [failed, setFailed] = useState<string>();
 
   useEffect(() => {
     if (!runtime || !canvas.current) return;
     const el = canvas.current;
-    return drawReported(runtime, el, 4, () => {
+    setFailed(undefined);
+    return drawInto(runtime, el, 4, () => {
       const z = runtime.genlab.sampleLatent(GRID, latentDim(runtime, model), seed);
       return [imagesFor(runtime, model, z), z.sum()];
     }, ([sum]) => {
       el.dataset.seed = String(seed);
       el.dataset.zSum = sum.toFixed(4);
       setLink(window.location.href);
-    });
+    }, (e) => setFailed(e.message));
   }, [runtime, model, seed]);
 
   const typedSeed = typed === null ? undefined : parseSeed(typed);
@@ -164,6 +172,7 @@ function SampleGrid({ model }: { model: ModelName }): React.ReactElement {
       <h4>{title}</h4>
       <canvas ref={canvas} className={`${styles.pixels} ${styles.grid}`} width={112} height={112} data-testid={`${model}-samples`}
         aria-label={translate({ id: 'demo.sample.canvas', message: '16 sampled digits' })} />
+      <DrawError error={failed} />
       <div className={styles.controls}>
         <button type="button" className="button button--primary button--sm" disabled={!runtime} onClick={() => { setTyped(null); setSeed(randomSeed()); }}
           data-testid={`${model}-sample-button`}>
@@ -348,19 +357,21 @@ export function InterpolationSection(): React.ReactElement {
   const [ends, setEnds] = useState<[number, number]>([11, 12]);
   const [norms, setNorms] = useState<number[]>([]);
   const strip = useRef<HTMLCanvasElement>(null);
+  const [failed, setFailed] = useState<string>();
 
   useEffect(() => {
     if (!runtime || !strip.current) return;
     const el = strip.current;
     const { tf, genlab } = runtime;
     const d = latentDim(runtime, model);
-    return drawReported(runtime, el, STEPS, () => {
+    setFailed(undefined);
+    return drawInto(runtime, el, STEPS, () => {
       const z = genlab.interpolateLatent(genlab.sampleLatent(1, d, ends[0]), genlab.sampleLatent(1, d, ends[1]), STEPS, kind);
       return [imagesFor(runtime, model, z), tf.norm(z, 'euclidean', 1)];
     }, (n) => {
       setNorms(n);
       el.dataset.key = `${model}:${kind}:${ends.join(',')}`;
-    });
+    }, (e) => setFailed(e.message));
   }, [runtime, model, kind, ends]);
 
   return (
@@ -388,6 +399,7 @@ export function InterpolationSection(): React.ReactElement {
       </div>
       <canvas ref={strip} className={`${styles.pixels} ${styles.strip}`} width={STEPS * 28} height={28} data-testid="interpolation-strip"
         aria-label={translate({ id: 'demo.interp.aria', message: 'Ten images along the path between two latent points' })} />
+      <DrawError error={failed} />
       <div className={styles.norms} style={{ gridTemplateColumns: `repeat(${STEPS}, 1fr)` }} data-testid="interp-norms">
         {norms.map((n, i) => <span key={i}>{n.toFixed(1)}</span>)}
       </div>
@@ -408,7 +420,6 @@ export function DrawSection(): React.ReactElement {
   const input = useRef<HTMLCanvasElement>(null);
   const recon = useRef<HTMLCanvasElement>(null);
   const last = useRef<[number, number] | null>(null);
-  const frame = useRef<number | null>(null);
   const [z, setZ] = useState<[number, number] | null>(null);
 
   const clear = useCallback(() => {
@@ -424,33 +435,45 @@ export function DrawSection(): React.ReactElement {
 
   useEffect(clear, [clear]);
 
+  const [failed, setFailed] = useState<string>();
+  const mounted = useRef(true);
+
   const analyse = useCallback(async () => {
-    frame.current = null;
     if (!runtime || !pad.current) return;
     const { data } = pad.current.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, PAD, PAD);
     const ink = new Float32Array(PAD * PAD);
     for (let i = 0; i < ink.length; i++) ink[i] = data[4 * i] / 255; // white ink on black, like MNIST
-    const prepared = runtime.genlab.centerDigit(ink, PAD, PAD);
-    if (!prepared) return;
-    const { tf, genlab, vae } = runtime;
-    const [x, images, mean] = tf.tidy(() => {
-      const x = tf.tensor2d(prepared, [1, 784]);
-      const { mean } = genlab.encode(vae, x);
-      return [x, imagesFor(runtime, 'vae', mean), mean];
-    });
-    await drawImageGrid(tf, x as TF.Tensor2D, 1, input.current!);
-    await drawImageGrid(tf, images, 1, recon.current!);
-    const [z1, z2] = Array.from(await mean.data());
-    tf.dispose([x, images, mean]);
-    recon.current!.dataset.state = 'ready';
-    recon.current!.dataset.z = `${z1.toFixed(3)},${z2.toFixed(3)}`;
-    setZ([z1, z2]);
-    setDrawnLatent([z1, z2]);
+    try {
+      const result = await analyseDrawing(runtime.tf, runtime.genlab, runtime.vae, ink, PAD, async (x, images) => {
+        await drawImageGrid(runtime.tf, x, 1, input.current!);
+        await drawImageGrid(runtime.tf, images, 1, recon.current!);
+      });
+      if (!result || !mounted.current) return;
+      const [z1, z2] = result.z;
+      recon.current!.dataset.state = 'ready';
+      recon.current!.dataset.z = `${z1.toFixed(3)},${z2.toFixed(3)}`;
+      setFailed(undefined);
+      setZ([z1, z2]);
+      setDrawnLatent([z1, z2]);
+    } catch (e) {
+      if (!mounted.current) return;
+      if (recon.current) recon.current.dataset.state = 'error';
+      setFailed((e as Error).message);
+    }
   }, [runtime]);
 
-  const schedule = () => {
-    if (frame.current === null) frame.current = requestAnimationFrame(() => void analyse());
-  };
+  // One analysis per animation frame while drawing; the pending frame is cancelled on unmount.
+  const scheduler = useRef<FrameScheduler | undefined>(undefined);
+  useEffect(() => {
+    mounted.current = true;
+    const s = new FrameScheduler(() => void analyse());
+    scheduler.current = s;
+    return () => {
+      mounted.current = false;
+      s.dispose();
+    };
+  }, [analyse]);
+  const schedule = () => scheduler.current?.schedule();
   const point = (e: React.PointerEvent<HTMLCanvasElement>): [number, number] => {
     const r = e.currentTarget.getBoundingClientRect();
     return [((e.clientX - r.left) / r.width) * PAD, ((e.clientY - r.top) / r.height) * PAD];
@@ -507,6 +530,7 @@ export function DrawSection(): React.ReactElement {
               <figcaption className={styles.caption}><Translate id="demo.draw.recon">Reconstruction</Translate></figcaption>
             </figure>
           </div>
+          <DrawError error={failed} />
           <p className={`${styles.caption} ${styles.mono}`} data-testid="draw-z">
             {z ? `E[z|x] = (${z[0].toFixed(2)}, ${z[1].toFixed(2)})` : translate({ id: 'demo.draw.empty', message: 'Draw a digit on the black pad.' })}
           </p>

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './wasm-kernels';
 import { prepareWasmThreads, wantedWasmThreads } from './wasm-threads';
+import { probeAdapterQuietly, summarizeAdapter } from './webgpu-probe';
 
 /**
  * The backends genlab knows, fastest first. `node-gpu` and `node` are the native TensorFlow
@@ -86,12 +87,23 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
   return pkg.endsWith('gpu') ? 'CUDA through libtensorflow' : 'CPU through libtensorflow';
 }
 
+const NO_ADAPTER =
+  'no WebGPU adapter (needs a Vulkan driver: a GPU driver, or Mesa >= 25 lavapipe on Debian 12 from bookworm-backports)';
+// A software Vulkan driver runs WebGPU on the CPU, several times slower than wasm here.
+const softwareOnly = (description: string) => `only a software adapter (${description}); ask for it with --backend webgpu`;
+
 /**
  * Makes WebGPU visible to TensorFlow.js in Node: `navigator.gpu` must exist *before*
  * `@tensorflow/tfjs-backend-webgpu` loads, or it never registers itself.
  */
 async function tryWebgpu(auto: boolean): Promise<string> {
   const g = globalThis as { navigator?: { gpu?: GPU } };
+  if (auto && !g.navigator?.gpu) {
+    // Decide out of process first, so Dawn's stderr warnings do not reach a command that skips WebGPU.
+    const probed = probeAdapterQuietly();
+    if (probed === null) throw new Error(NO_ADAPTER);
+    if (probed?.software) throw new Error(softwareOnly(probed.description));
+  }
   if (!g.navigator?.gpu) {
     let dawn: { create: (flags: string[]) => GPU; globals: object };
     try {
@@ -105,22 +117,14 @@ async function tryWebgpu(auto: boolean): Promise<string> {
     else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   }
   const adapter = await g.navigator!.gpu!.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) {
-    throw new Error('no WebGPU adapter (needs a Vulkan driver: a GPU driver, or Mesa >= 25 lavapipe on Debian 12 from bookworm-backports)');
-  }
+  if (!adapter) throw new Error(NO_ADAPTER);
   // `info` is newer than the bundled @webgpu/types; Dawn has it.
-  const info = (adapter as GPUAdapter & { info: { vendor: string; architecture: string; device: string; description: string } }).info;
-  const webgpuAdapterDescription =
-    [info.vendor, info.architecture, info.description || info.device].filter((s) => s).join(' ') || 'unknown adapter';
-  const software = /llvmpipe|lavapipe|swiftshader/i.test(webgpuAdapterDescription) || (info as { isFallbackAdapter?: boolean }).isFallbackAdapter;
-  if (auto && software) {
-    // A software Vulkan driver runs WebGPU on the CPU, several times slower than wasm here.
-    throw new Error(`only a software adapter (${webgpuAdapterDescription}); ask for it with --backend webgpu`);
-  }
+  const { description, software } = summarizeAdapter((adapter as GPUAdapter & { info: object }).info);
+  if (auto && software) throw new Error(softwareOnly(description));
   await importOptional('@tensorflow/tfjs-backend-webgpu');
   if (!tf.findBackendFactory('webgpu')) throw new Error('tfjs-backend-webgpu did not register (navigator.gpu missing when it loaded)');
   await activate('webgpu');
-  return `WebGPU: ${webgpuAdapterDescription}`;
+  return `WebGPU: ${description}`;
 }
 
 interface WasmModule {

@@ -69,6 +69,8 @@ export type OverriddenKernel = (typeof OVERRIDDEN_KERNELS)[number];
 /** Built-in wasm kernels displaced by ours, kept so they can be restored / benchmarked. */
 const displaced = new Map<string, tf.KernelConfig>();
 let registered = false;
+/** The options of the installed set, so a call with other options is not mistaken for a repeat. */
+let registeredOptions = '';
 /** Kernel names our kernels are currently registered under. */
 const installed: string[] = [];
 /** Per displaced kernel, the backends on which its setupFunc has run. */
@@ -319,13 +321,17 @@ function identity(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBacke
  * (wasm-tanh.ts) and the fused Adam update
  * (wasm-adam.ts; `fusedAdam: false` leaves tfjs's Adam alone). Why: without Conv2DBackpropFilter no conv model
  * can train on wasm at all, and the built-in Conv2DBackpropInput and flagged
- * BatchMatMul are scalar loops (bench/NOTES.md). Idempotent: a second call is
- * a no-op. Displaced built-in kernels are kept (our kernels delegate to them)
+ * BatchMatMul are scalar loops (bench/NOTES.md). Idempotent: a second call with
+ * the same options is a no-op; with other options it replaces the set. Displaced built-in kernels are kept (our kernels delegate to them)
  * and restored by {@link unregisterWasmKernels}. `options.kernels` installs
  * only some of them (benchmarks measure each one's effect this way).
  */
 export function registerWasmKernels(options: { kernels?: readonly OverriddenKernel[]; fusedAdam?: boolean } = {}): void {
-  if (registered) return;
+  const wanted = JSON.stringify([[...(options.kernels ?? OVERRIDDEN_KERNELS)].sort(), options.fusedAdam ?? true]);
+  if (registered && wanted === registeredOptions) return;
+  // Other options than the installed ones: start from the built-in kernels again.
+  unregisterWasmKernels();
+  registeredOptions = wanted;
   const funcs: Record<OverriddenKernel, tf.KernelFunc> = {
     [tf.Conv2DBackpropFilter]: conv2DBackpropFilter as unknown as tf.KernelFunc,
     [tf.Conv2DBackpropInput]: conv2DBackpropInput as unknown as tf.KernelFunc,

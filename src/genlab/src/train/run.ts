@@ -126,6 +126,8 @@ export async function runTraining(spec: TrainingSpec, options: TrainingOptions):
     } else if (run.hasCheckpoint()) {
       throw new RunFolderInUseError(run.dir);
     }
+    // No checkpoint to continue from: batch lines of a run stopped in its first epoch are stale.
+    if (startEpoch === 0) run.truncateLog(0);
     run.writeConfig({ ...options.config, seed, epochs: options.epochs, batchSize: options.batchSize, resumedFrom: startEpoch });
   }
   const history: EpochSummary[] = [];
