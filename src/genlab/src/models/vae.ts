@@ -25,7 +25,7 @@ export interface Vae {
 }
 
 /** A stack of tanh layers and a linear output layer, the shape of every MLP VAE network. */
-function tanhMlp(name: string, inputSize: number, hidden: number[], outputSize: number, init: SeededInit): tf.Sequential {
+export function tanhMlp(name: string, inputSize: number, hidden: number[], outputSize: number, init: SeededInit): tf.Sequential {
   const layers = hidden.map((units, i) =>
     tf.layers.dense({ ...(i === 0 ? { inputShape: [inputSize] } : {}), units, activation: 'tanh', kernelInitializer: init.glorot() }),
   );

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertKernels, CONV_TRAINING_KERNELS } from '../backend';
 import { imagesToTensor, type MnistSplit } from '../data/mnist';
-import { discriminatorLoss, generatorLoss, type GeneratorLossKind } from '../losses/gan';
-import { inputLayout, trainableVariables } from '../models/init';
+import type { GeneratorLossKind } from '../losses/gan';
+import { inputLayout } from '../models/init';
 import type { Gan } from '../models/gan';
 import { sampleLatent } from '../models/prior';
 import { imageGridPng } from '../viz/png';
+import { discriminatorStep, generatorStep } from './gan-steps';
 import { runTraining, type TrainingOptions, type TrainingResult } from './run';
 
 export interface GanOptimizers {
@@ -30,31 +31,8 @@ export function ganTrainStep(
   seeds: { discriminator: number; generator: number },
   lossKind: GeneratorLossKind = 'non-saturating',
 ): { discriminatorLoss: tf.Scalar; generatorLoss: tf.Scalar } {
-  const n = real.shape[0];
-  const dLoss = tf.tidy(() => {
-    const z = sampleLatent(n, gan.latentDim, seeds.discriminator);
-    return optimizers.discriminator.minimize(
-      () => {
-        const fake = gan.generator.apply(z, { training: true }) as tf.Tensor;
-        const realLogits = gan.discriminator.apply(real, { training: true }) as tf.Tensor;
-        const fakeLogits = gan.discriminator.apply(fake, { training: true }) as tf.Tensor;
-        return discriminatorLoss(realLogits, fakeLogits);
-      },
-      true,
-      trainableVariables(gan.discriminator),
-    )!;
-  });
-  const gLoss = tf.tidy(() => {
-    const z = sampleLatent(n, gan.latentDim, seeds.generator);
-    return optimizers.generator.minimize(
-      () => {
-        const fake = gan.generator.apply(z, { training: true }) as tf.Tensor;
-        return generatorLoss(gan.discriminator.apply(fake, { training: true }) as tf.Tensor, lossKind);
-      },
-      true,
-      trainableVariables(gan.generator),
-    )!;
-  });
+  const dLoss = discriminatorStep(gan, optimizers.discriminator, real, seeds.discriminator);
+  const gLoss = generatorStep(gan, optimizers.generator, real.shape[0], seeds.generator, lossKind);
   return { discriminatorLoss: dLoss, generatorLoss: gLoss };
 }
 
