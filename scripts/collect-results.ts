@@ -1,19 +1,88 @@
 /**
- * Gathers what the results page shows from evaluated run folders, so the page only renders:
- * results/<run>.json (config, training budget, final epoch, metrics.json) and the last sample grid
- * as static/img/results/<run>.png.
+ * Gathers what the results page shows, so the page only renders committed files.
  *
- *   npm run collect-results -- runs/results/gan-mlp runs/results/vae-mlp-z20 …
+ *   npm run collect-results -- <model dir | run dir> [<dir> …] [--root DIR]
+ *
+ * A published model folder (static/models/<name>, from `npm run export:model`, scored by
+ * `npm run evaluate -- static/models/<name>`) gives results/<name>.json (its metadata's training
+ * summary and per-epoch curve, and metrics.json), static/img/results/<name>.png (64 samples of the
+ * shipped weights, seed 0) and one chart per tracked measure, static/img/results/<name>-<measure>.svg.
+ * A training run folder (config.json, log.jsonl, metrics.json) gives results/<run>.json and its
+ * last sample grid, as the first results were collected. --root writes under another folder than
+ * the repository (tests).
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  disposeTrainedModel,
+  imageGridPng,
+  lineChartSvg,
+  loadTrainedModel,
+  ModelFolderError,
+  pointsFromLog,
+  setupBackend,
+  trainedModelSamples,
+} from 'genlab';
+
+let root = '.';
+const images = () => join(root, 'static', 'img', 'results');
+const results = () => join(root, 'results');
+
+class CollectError extends Error {}
 
 function readJson(file: string): Record<string, unknown> {
-  if (!existsSync(file)) throw new Error(`${file}: expected a JSON file, found no such file (train and evaluate the run first)`);
+  if (!existsSync(file)) throw new CollectError(`${file}: expected a JSON file, found no such file (export and evaluate the model first)`);
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
-function collect(runDir: string): string {
+/** The measures worth a chart, per family, with the axis title each gets. */
+const CURVES: Record<string, [field: string, title: string][]> = {
+  gan: [
+    ['frechet1000', 'classifier Fréchet distance (1,000 samples, lower is better)'],
+    ['inceptionScore1000', 'Inception-style score (1,000 samples)'],
+    ['parzen1000', 'Parzen log-likelihood (1,000 test images, nats)'],
+  ],
+  vae: [['validationElbo', 'validation ELBO (nats, higher is better)']],
+};
+
+async function writeCurves(name: string, family: string, curve: Record<string, unknown>[]): Promise<string[]> {
+  const written: string[] = [];
+  for (const [field, title] of CURVES[family] ?? []) {
+    const points = pointsFromLog(curve, [field], 'epoch');
+    if (points.length < 2) continue;
+    const file = join(images(), `${name}-${field}.svg`);
+    writeFileSync(file, await lineChartSvg(points, { xTitle: 'epoch', yTitle: title, width: 420, height: 200 }));
+    written.push(file);
+  }
+  return written;
+}
+
+async function collectModel(dir: string): Promise<string> {
+  const name = basename(dir);
+  const metadata = readJson(join(dir, 'metadata.json'));
+  const metrics = readJson(join(dir, 'metrics.json'));
+  const training = metadata.training as { curve: Record<string, unknown>[] } | undefined;
+  if (!training?.curve?.length) throw new CollectError(`${join(dir, 'metadata.json')}: expected a training summary with a per-epoch curve (re-export with npm run export:model)`);
+  const family = String(metadata.family);
+  mkdirSync(results(), { recursive: true });
+  mkdirSync(images(), { recursive: true });
+  const charts = await writeCurves(name, family, training.curve);
+  const model = await loadTrainedModel(dir);
+  try {
+    const x = await trainedModelSamples(model, 64, 0);
+    writeFileSync(join(images(), `${name}.png`), await imageGridPng(x, { scale: 2 }));
+    x.dispose();
+  } finally {
+    disposeTrainedModel(model);
+  }
+  const { weights, architecture, latentDim } = metadata;
+  const result = { model: name, family, architecture, latentDim, weights, training, metrics, charts: charts.map((f) => basename(f)) };
+  writeFileSync(join(results(), `${name}.json`), JSON.stringify(result, null, 2) + '\n');
+  return name;
+}
+
+function collectRun(runDir: string): string {
   const name = basename(runDir);
   const config = readJson(join(runDir, 'config.json'));
   const metrics = readJson(join(runDir, 'metrics.json'));
@@ -22,7 +91,7 @@ function collect(runDir: string): string {
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { type: string; epoch: number; seconds?: number; losses?: object; metrics?: object })
     .filter((r) => r.type === 'epoch');
-  if (!epochs.length) throw new Error(`${join(runDir, 'log.jsonl')}: expected epoch records, found none`);
+  if (!epochs.length) throw new CollectError(`${join(runDir, 'log.jsonl')}: expected epoch records, found none`);
   const last = epochs[epochs.length - 1];
   const trainSize = Number(config.trainSize);
   const batchSize = Number(config.batchSize);
@@ -38,24 +107,52 @@ function collect(runDir: string): string {
     },
     metrics,
   };
-  mkdirSync('results', { recursive: true });
-  writeFileSync(join('results', `${name}.json`), JSON.stringify(result, null, 2) + '\n');
+  mkdirSync(results(), { recursive: true });
+  writeFileSync(join(results(), `${name}.json`), JSON.stringify(result, null, 2) + '\n');
   const samples = readdirSync(join(runDir, 'samples')).filter((f) => f.endsWith('.png')).sort();
   if (samples.length) {
-    mkdirSync(join('static', 'img', 'results'), { recursive: true });
-    copyFileSync(join(runDir, 'samples', samples[samples.length - 1]), join('static', 'img', 'results', `${name}.png`));
+    mkdirSync(images(), { recursive: true });
+    copyFileSync(join(runDir, 'samples', samples[samples.length - 1]), join(images(), `${name}.png`));
   }
   return name;
 }
 
-const dirs = process.argv.slice(2);
-if (!dirs.length) {
-  console.error('usage: npm run collect-results -- <run dir> [<run dir> …]');
-  process.exit(2);
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { root: { type: 'string' } } });
+  } catch (e) {
+    parsed = undefined;
+    console.error(`error: ${(e as Error).message}`);
+  }
+  const dirs = parsed?.positionals ?? [];
+  if (!dirs.length) {
+    console.error('usage: npm run collect-results -- <model dir | run dir> [<dir> …] [--root DIR]');
+    return 2;
+  }
+  root = parsed?.values.root ?? '.';
+  let backendReady = false;
+  for (const d of dirs) {
+    if (!existsSync(d)) throw new CollectError(`${d}: no such folder`);
+    if (existsSync(join(d, 'metadata.json'))) {
+      if (!backendReady) await setupBackend(process.env.GENLAB_BACKEND ?? 'wasm');
+      backendReady = true;
+      console.log(`results/${await collectModel(d)}.json`);
+    } else {
+      console.log(`results/${collectRun(d)}.json`);
+    }
+  }
+  return 0;
 }
-try {
-  for (const d of dirs) console.log(`results/${collect(d)}.json`);
-} catch (e) {
-  console.error(`error: ${(e as Error).message}`);
-  process.exit(1);
-}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof CollectError || e instanceof ModelFolderError) {
+      console.error(`error: ${e.message}`);
+      process.exit(1);
+    }
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { createVae, disposeTrainedModel, loadMnist, loadTrainedModel, setupBackend, sliceSplit, trainedModelSamples, trainVae } from '../../src/genlab/src/index';
+import { createVae, decodePng, disposeTrainedModel, loadMnist, loadTrainedModel, setupBackend, sliceSplit, trainedModelSamples, trainVae } from '../../src/genlab/src/index';
 
 let run: string;
 const out = join(mkdtempSync(join(tmpdir(), 'genlab-export-')), 'vae-z2');
@@ -15,12 +15,13 @@ before(async () => {
   run = join(mkdtempSync(join(tmpdir(), 'genlab-export-')), 'vae');
   const mnist = loadMnist();
   const vae = createVae('mlp', { seed: 2, latentDim: 2, hidden: 64 });
-  await trainVae(vae, sliceSplit(mnist.train, 0, 500), { epochs: 2, batchSize: 100, runDir: run, config: { command: 'train vae --latent-dim 2', trainSize: 500 } });
+  await trainVae(vae, sliceSplit(mnist.train, 0, 500), { epochs: 2, batchSize: 100, runDir: run, validation: sliceSplit(mnist.validation, 0, 100), config: { command: 'train vae --latent-dim 2', trainSize: 500 } });
 });
 
-function exportModel(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/export-model.ts', ...args], { encoding: 'utf8', env: { ...process.env, GENLAB_BACKEND: 'wasm' }, timeout: 300_000 });
+function script(name: string, args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], { encoding: 'utf8', env: { ...process.env, GENLAB_BACKEND: 'wasm' }, timeout: 300_000 });
 }
+const exportModel = (args: string[]) => script('export-model', args);
 
 test('a run exports as float16 with metadata saying how it was trained, and loads back as the same model', async () => {
   const r = exportModel([run, '--out', out, '--scatter', '50']);
@@ -57,4 +58,30 @@ test('bad input: no run, not a run', () => {
   const notRun = exportModel([tmpdir()]);
   assert.equal(notRun.status, 2);
   assert.match(notRun.stderr, /expected a training run folder/);
+});
+
+test('the published folder, once evaluated, collects into what the results page reads', () => {
+  // Runs after the export test above (node:test runs a file's tests in order).
+  const evaluated = script('evaluate', [out, '--test-limit', '20', '--iwae-k', '10', '--samples', '200']);
+  assert.equal(evaluated.status, 0, evaluated.stderr);
+  const root = mkdtempSync(join(tmpdir(), 'genlab-results-'));
+  const r = script('collect-results', [out, '--root', root]);
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(readFileSync(join(root, 'results', 'vae-z2.json'), 'utf8'));
+  assert.equal(result.family, 'vae');
+  assert.equal(result.training.epochs, 2);
+  assert.equal(result.metrics.likelihood.testImages, 20);
+  assert.ok(result.metrics.likelihood.iwae.nll > 50 && result.metrics.likelihood.iwae.nll < 600, `NLL ${result.metrics.likelihood.iwae.nll}`);
+  assert.deepEqual(result.charts, ['vae-z2-validationElbo.svg']);
+  assert.match(readFileSync(join(root, 'static', 'img', 'results', 'vae-z2-validationElbo.svg'), 'utf8'), /^<svg[\s\S]*<path/);
+  const png = decodePng(readFileSync(join(root, 'static', 'img', 'results', 'vae-z2.png')));
+  assert.ok(png.width >= 8 * 28 && png.height >= 8 * 28, `${png.width}×${png.height}`);
+});
+
+test('collect-results: usage and missing metrics are clear errors', () => {
+  assert.equal(script('collect-results', []).status, 2);
+  const root = mkdtempSync(join(tmpdir(), 'genlab-results-'));
+  const r = script('collect-results', [run, '--root', root]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /metrics\.json: expected a JSON file, found no such file/);
 });
