@@ -7,6 +7,7 @@ import Link from '@docusaurus/Link';
 import Translate, { translate } from '@docusaurus/Translate';
 import { configToSearch, DEFAULT_CONFIG, LAB_BATCHES, LAB_LEARNING_RATES, MAX_DRAWN, parseConfig, round2, type LabConfig } from './config';
 import { ARROWS, LAB_GRID, LabSession, type GanViews, type VaeViews } from './session';
+import type {} from './hook';
 import { loadLabRuntime, type LabRuntime } from './runtime';
 import {
   clear, COLORS, downsample, drawArrows, drawAxes, drawCurves, drawHeatMap, drawLines, drawPoints, drawPosteriors, fromPx, fromPy, PALETTE, toPx, toPy, VIEW_SIZE,
@@ -31,12 +32,6 @@ interface Readout {
 const HIDDEN_CHOICES = ['16-16', '32-32', '64-64', '128-128', '32-32-32', '64-64-64'];
 const DECODER_STDS = [0.05, 0.1, 0.2, 0.5];
 
-declare global {
-  interface Window {
-    /** The lab's numbers, for the browser tests and for readers who open the console. */
-    __genlabLab?: { config: () => LabConfig; history: () => LabSession['history']; views: () => Views | undefined; weights: () => Record<string, number[][]> };
-  }
-}
 
 function FormulaLink({ to, children }: { to: string; children: React.ReactNode }): React.ReactElement {
   return (

@@ -58,7 +58,11 @@ async function trySet(tf: typeof TF, name: string): Promise<boolean> {
 
 /** TensorFlow.js on the asked backend ('auto': the best that starts). Calls may switch backends between runs. */
 export async function loadLabRuntime(wanted: LabBackend): Promise<LabRuntime> {
-  modules ??= Promise.all([import('@tensorflow/tfjs'), import('genlab/browser')]).then(([tf, genlab]) => ({ tf, genlab }));
+  modules ??= Promise.all([import('@tensorflow/tfjs'), import('genlab/browser')]).then(([tf, genlab]) => {
+    // Outlives the lab component, so a test (or a reader) can see that leaving the page freed its tensors.
+    (window as unknown as { __genlabTfMemory?: () => TF.MemoryInfo }).__genlabTfMemory = () => tf.memory();
+    return { tf, genlab };
+  });
   const { tf, genlab } = await modules;
   const order: string[] = wanted === 'auto' ? ['webgpu', 'webgl', 'cpu'] : [wanted, 'webgl', 'cpu'];
   let adapter = '';
