@@ -76,6 +76,7 @@ export default async function createConfig(): Promise<Config> {
           { type: 'docSidebar', sidebarId: 'docs', position: 'left', label: 'Docs' },
           { to: '/notebooks', label: 'Notebooks', position: 'left' },
           { to: '/demo', label: 'Try it', position: 'left' },
+          { to: '/lab', label: 'Lab', position: 'left' },
           { type: 'localeDropdown', position: 'right' },
           { type: 'search', position: 'right' },
         ],

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import * as genlab from '../../src/genlab/src/browser';
+import * as genlab from 'genlab/browser';
 import { DEFAULT_CONFIG, type LabConfig } from '../../src/components/Lab/config';
 import { LabSession, LAB_GRID, KDE_BANDWIDTH, type GanViews, type VaeViews } from '../../src/components/Lab/session';
 
