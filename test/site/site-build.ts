@@ -32,7 +32,7 @@ function walk(dir: string): string[] {
     });
 }
 
-function inputsHash(): string {
+export function inputsHash(): string {
   const h = createHash('sha256');
   const files = [
     ...['docs', 'i18n', 'src', 'static', 'recipes', 'notebooks', 'scripts/notebook-pages', 'test/site/fixtures/pages'].flatMap((d) => walk(join(ROOT, d))),
