@@ -1,6 +1,7 @@
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import genlabSources from './src/plugins/genlab-sources';
+import rehypeKatexErrors from './src/plugins/katex-errors';
 
 // The site publishes the library's docs, the executed notebooks and the formula pages.
 // It renders; it never computes: numbers come from notebook outputs and tested sources.
@@ -11,7 +12,8 @@ import genlabSources from './src/plugins/genlab-sources';
 export default async function createConfig(): Promise<Config> {
   const remarkMath = (await import('remark-math')).default;
   const rehypeKatex = (await import('rehype-katex')).default;
-  const math = { remarkPlugins: [remarkMath], rehypePlugins: [rehypeKatex] };
+  // A formula KaTeX cannot typeset fails the build, naming the page and the formula.
+  const math = { remarkPlugins: [remarkMath], rehypePlugins: [rehypeKatex, rehypeKatexErrors] };
 
   return {
     title: 'genlab',

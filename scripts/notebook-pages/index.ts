@@ -27,6 +27,8 @@ export interface RenderAllOptions {
    */
   zhDocsDir?: string | null;
   zhTranslationDir?: string;
+  /** More notebooks to publish in English only (e.g. a hostile test corpus). */
+  alsoDirs?: string[];
 }
 
 /** Renders notebooks/*.ipynb into docs/notebooks/, the zh-Hans docs and static/notebook-assets/. */
@@ -37,6 +39,7 @@ export function renderAll(options: RenderAllOptions = {}): Written[] {
     assetDir: options.assetDir ?? join(ROOT, 'static', 'notebook-assets'),
     zhDocsDir: options.zhDocsDir !== undefined ? options.zhDocsDir : options.docsDir ? null : ZH_DOCS_DIR,
     zhTranslationDir: options.zhTranslationDir,
+    alsoDirs: options.alsoDirs,
   });
 }
 

@@ -47,17 +47,17 @@ export function plainText(node: Root | ElementContent): string {
   if (node.type === 'text') return node.value;
   if (node.type !== 'element' && node.type !== 'root') return '';
   if (node.type === 'element') {
-    if (node.properties.ariaHidden === true || node.properties.ariaHidden === 'true') return '';
-    if (node.tagName === 'annotation') return node.children.map(plainText).join('');
+    if (String(node.properties.ariaHidden) === 'true') return '';
+    if (node.tagName === 'annotation') return (node.children as ElementContent[]).map(plainText).join('');
     if (node.tagName === 'math') {
       let tex = '';
       visit(node, 'element', (e: Element) => {
-        if (e.tagName === 'annotation') tex += e.children.map(plainText).join('');
+        if (e.tagName === 'annotation') tex += (e.children as ElementContent[]).map(plainText).join('');
       });
       return tex;
     }
   }
-  return node.children.map(plainText).join('');
+  return (node.children as ElementContent[]).map(plainText).join('');
 }
 
 /** Gives every heading of the markdown blocks an id (GitHub's slugs, as Docusaurus makes them) and lists h2–h6. */

@@ -107,6 +107,11 @@ export interface RenderAllOptions {
   zhDocsDir: string | null;
   /** The zh-Hans translations (<name>.json); default <notebookDir>/i18n/zh-Hans. */
   zhTranslationDir?: string;
+  /**
+   * More notebooks to publish, in English only (the zh-Hans site shows the English page): test
+   * corpora such as test/site/fixtures/pages/, run through the real site build.
+   */
+  alsoDirs?: string[];
 }
 
 export interface Written {
@@ -153,11 +158,15 @@ function writePages(dir: string, locale: NotebookLocale, pages: { r: RenderedNot
 export function renderAll(options: RenderAllOptions): Written[] {
   const { notebookDir, docsDir, assetDir, zhDocsDir } = options;
   const zhTranslationDir = options.zhTranslationDir ?? join(notebookDir, 'i18n', 'zh-Hans');
-  const files = existsSync(notebookDir) ? readdirSync(notebookDir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort() : [];
+  const list = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort() : []).map((f) => ({ f, dir }));
+  const files = [...list(notebookDir), ...(options.alsoDirs ?? []).flatMap((d) => list(d).map((x) => ({ ...x, englishOnly: true })))];
+  const names = files.map(({ f }) => f);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new Error(`render-notebooks: two notebooks named ${twice}`);
   // Render everything first, so that an error leaves the previous output in place.
-  const rendered = files.map((f) => {
+  const rendered = files.map(({ f, dir, englishOnly }: { f: string; dir: string; englishOnly?: boolean }) => {
     const name = checkName(basename(f, '.ipynb'));
-    const path = join(notebookDir, f);
+    const path = join(dir, f);
     let nb: Notebook;
     try {
       nb = JSON.parse(readFileSync(path, 'utf8')) as Notebook;
@@ -165,7 +174,7 @@ export function renderAll(options: RenderAllOptions): Written[] {
       throw new Error(`render-notebooks: ${path} is not valid JSON: ${(e as Error).message}`);
     }
     const en = renderNotebook(nb, { name });
-    const zh = zhDocsDir ? renderNotebook(nb, { name, locale: 'zh-Hans', translation: readTranslation(join(zhTranslationDir, `${name}.json`)) }) : undefined;
+    const zh = zhDocsDir && !englishOnly ? renderNotebook(nb, { name, locale: 'zh-Hans', translation: readTranslation(join(zhTranslationDir, `${name}.json`)) }) : undefined;
     return { f, path, nb, en, zh };
   });
 
@@ -179,12 +188,13 @@ export function renderAll(options: RenderAllOptions): Written[] {
   // The category's Chinese label comes from current.json (sidebar.docs.category.Notebooks): Docusaurus
   // reads _category_.json from docs/ only.
   writeFileSync(join(docsDir, '_category_.json'), JSON.stringify({ label: 'Notebooks', position: 50, collapsed: false }, null, 2) + '\n');
-  const zhPages = zhDocsDir ? writePages(zhDocsDir, 'zh-Hans', rendered.map(({ zh, nb }) => ({ r: zh!, nb }))) : [];
+  const translated = rendered.filter(({ zh }) => zh);
+  const zhPages = zhDocsDir ? writePages(zhDocsDir, 'zh-Hans', translated.map(({ zh, nb }) => ({ r: zh!, nb }))) : [];
   return rendered.map(({ en, zh }, i) => ({
     name: en.data.name,
     title: en.title,
     page: enPages[i],
     assets: en.assets.length,
-    ...(zh ? { zhTitle: zh.title, zhPage: zhPages[i] } : {}),
+    ...(zh ? { zhTitle: zh.title, zhPage: zhPages[translated.findIndex((t) => t.zh === zh)] } : {}),
   }));
 }

@@ -5,8 +5,6 @@ import LibrarySource from '@site/src/components/LibrarySource';
 import RecipeSource from '@site/src/components/RecipeSource';
 import SectionLinks from '@site/src/components/SectionLinks';
 import Provenance from '@site/src/components/Notebook/Provenance';
-import NotebookHtml from '@site/src/components/Notebook/NotebookHtml';
-import NotebookError from '@site/src/components/Notebook/NotebookError';
 
 export default {
   ...MDXComponents,
@@ -14,6 +12,4 @@ export default {
   RecipeSource,
   SectionLinks,
   Provenance,
-  NotebookHtml,
-  NotebookError,
 };

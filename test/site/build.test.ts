@@ -1,6 +1,6 @@
 // The production build of the site, both locales (built once, see site-build.ts).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ensureSiteBuild, notebookNames, notebookRoute, ROOT } from './site-build';
@@ -68,4 +68,31 @@ test('broken links, anchors, Markdown links and images fail the build', async ()
   assert.equal(config.onBrokenAnchors, 'throw');
   assert.equal(config.markdown.hooks.onBrokenMarkdownLinks, 'throw');
   assert.equal(config.markdown.hooks.onBrokenMarkdownImages, 'throw');
+});
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+test('no page of the site shows a KaTeX error', () => {
+  const pages = walk(build.outDir).filter((f) => f.endsWith('.html'));
+  assert.ok(pages.length > 20);
+  assert.deepEqual(pages.filter((f) => readFileSync(f, 'utf8').includes('katex-error')), []);
+});
+
+test('notebook pages have their headings in the table of contents and their text in the search index', () => {
+  const html = page('notebooks', 'vae-elbo');
+  const toc = /<ul class="table-of-contents[^"]*">([\s\S]*?)<\/ul><\/div>/.exec(html)?.[1] ?? '';
+  assert.ok((toc.match(/class="table-of-contents__link/g) ?? []).length >= 3, 'at least three TOC entries');
+  for (const [, id] of toc.matchAll(/href="#([^"]+)"/g)) assert.match(html, new RegExp(`<h[2-6][^>]* id="${id}"`), `the TOC links to #${id}, a heading of the page`);
+  // The hostile corpus (test build only): its ES module lines are prose, its HTML output inert.
+  const hostile = page('notebooks', 'hostile');
+  assert.match(hostile, /<p>import the data first, then look at it: this paragraph begins with the word import and is prose\.<\/p>/);
+  assert.doesNotMatch(hostile, /\s(src|href|srcset|poster|data|action|formaction)="[^"]*(evil\.example|javascript:|vbscript:)/i);
+  const index = (dir: string) => readdirSync(dir).filter((f) => /^search-index.*\.json$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  assert.match(index(build.outDir), /A variational autoencoder \(VAE\) is a latent-variable model/);
+  assert.match(index(join(build.outDir, 'zh-Hans')), /变分自编码器（VAE）/);
 });

@@ -1,6 +1,7 @@
 // One production build of the site (both locales) shared by test/site/build.test.ts and
 // test/e2e/site.test.ts: on 2 cores a build takes minutes, so it is made once per set of inputs.
-// The notebooks are rendered first (scripts/render-notebooks.ts), as `npm run site:build` does.
+// The notebooks are rendered first (npm run render-notebooks, scripts/notebook-pages/), as
+// `npm run site:build` does.
 // The build and its log go to .cache/site-test/<hash of the inputs>/ and are reused while no input
 // (docs, i18n, site sources, library sources, notebooks, static files, config) changes. It is
 // built without minification, which saves a good part of the build time and changes nothing tested.
@@ -8,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { renderAll } from '../../scripts/render-notebooks';
 
 export const ROOT = join(__dirname, '..', '..');
 const CACHE = join(ROOT, '.cache', 'site-test');
@@ -32,10 +32,10 @@ function walk(dir: string): string[] {
     });
 }
 
-function inputsHash(): string {
+export function inputsHash(): string {
   const h = createHash('sha256');
   const files = [
-    ...['docs', 'i18n', 'src', 'static', 'recipes', 'notebooks'].flatMap((d) => walk(join(ROOT, d))),
+    ...['docs', 'i18n', 'src', 'static', 'recipes', 'notebooks', 'scripts/notebook-pages', 'test/site/fixtures/pages'].flatMap((d) => walk(join(ROOT, d))),
     ...['docusaurus.config.ts', 'sidebars.ts', 'package-lock.json', 'scripts/render-notebooks.ts'].map((f) => join(ROOT, f)),
   ];
   for (const f of files) {
@@ -49,9 +49,18 @@ function inputsHash(): string {
 
 let memo: SiteBuild | undefined;
 
+/** Notebooks published only in the test build: the hostile corpus and the Jupyter-math fixture. */
+export const FIXTURE_NOTEBOOKS = join(ROOT, 'test', 'site', 'fixtures', 'pages');
+
+/** npm run render-notebooks -- --also <fixtures> (an ES module program: unified and rehype are ESM-only). */
+export function renderNotebooks(): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/render-notebooks.ts', '--also', FIXTURE_NOTEBOOKS], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`render-notebooks failed:\n${r.stdout}\n${r.stderr}`);
+}
+
 export function ensureSiteBuild(): SiteBuild {
   if (memo) return memo;
-  renderAll();
+  renderNotebooks();
   const dir = join(CACHE, inputsHash());
   const outDir = join(dir, 'build');
   const result = join(dir, 'result.json');

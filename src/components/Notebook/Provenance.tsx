@@ -2,21 +2,9 @@ import React from 'react';
 import Translate from '@docusaurus/Translate';
 import styles from './styles.module.css';
 
-/** metadata.genlab of an executed notebook (written by scripts/notebooks.ts); every key optional. */
-export interface ProvenanceProps {
-  notebook?: string;
-  profile?: string | null;
-  /** The backend line the notebook printed ("genlab backend: wasm [WebAssembly, SIMD, …]; skipped …"), or a name. */
-  backend?: string | null;
-  device?: string | null;
-  /** ISO date-time the run started. */
-  started?: string | null;
-  seconds?: number | null;
-  genlabVersion?: string | null;
-  gitCommit?: string | null;
-  tslab?: string | null;
-  node?: string | null;
-}
+import type { ProvenanceProps } from './data';
+
+export type { ProvenanceProps };
 
 function duration(s: number): string {
   if (s < 60) return `${s.toFixed(1)} s`;

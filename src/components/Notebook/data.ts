@@ -2,7 +2,22 @@
 // <NotebookPage>. Nothing in it is code: markdown and HTML arrive as sanitized hast trees (rendered
 // to React elements node by node), everything else as plain strings shown as text.
 import type { Root } from 'hast';
-import type { ProvenanceProps } from './Provenance';
+
+/** metadata.genlab of an executed notebook (written by scripts/notebooks.ts); every key optional. */
+export interface ProvenanceProps {
+  notebook?: string;
+  profile?: string | null;
+  /** The backend line the notebook printed ("genlab backend: wasm [WebAssembly, SIMD, …]; skipped …"), or a name. */
+  backend?: string | null;
+  device?: string | null;
+  /** ISO date-time the run started. */
+  started?: string | null;
+  seconds?: number | null;
+  genlabVersion?: string | null;
+  gitCommit?: string | null;
+  tslab?: string | null;
+  node?: string | null;
+}
 
 export type NotebookLocale = 'en' | 'zh-Hans';
 
