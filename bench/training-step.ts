@@ -3,7 +3,7 @@
  * back: the unit the bench tools in this folder time and profile. Call after setupBackend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { binarize, createGan, createGanOptimizers, createVae, ganTrainStep, imagesToTensor, loadMnist, range, vaeTrainStep } from '../src/genlab/src/index';
+import { binarize, createGan, createGanOptimizers, createVae, ganTrainStep, imagesToTensor, loadMnist, vaeTrainStep } from '../src/genlab/src/index';
 
 export type BenchModel = 'mlp-gan' | 'dcgan' | 'mlp-vae' | 'conv-vae';
 
@@ -12,7 +12,7 @@ export function trainingStep(model: BenchModel | string): () => void {
   const mnist = loadMnist();
   const layout = model === 'dcgan' || model === 'conv-vae' ? 'image' : 'flat';
   if (model.endsWith('gan')) {
-    const x = imagesToTensor(mnist.train, range(64), 'tanh', layout);
+    const x = imagesToTensor(mnist.train, 64, 'tanh', layout);
     const gan = createGan(model === 'dcgan' ? 'dcgan' : 'mlp');
     const opt = createGanOptimizers();
     return () => {
@@ -21,7 +21,7 @@ export function trainingStep(model: BenchModel | string): () => void {
       tf.dispose(l);
     };
   }
-  const x = tf.tidy(() => binarize(imagesToTensor(mnist.train, range(100), 'unit', layout), 1));
+  const x = tf.tidy(() => binarize(imagesToTensor(mnist.train, 100, 'unit', layout), 1));
   const vae = createVae(model === 'conv-vae' ? 'conv' : 'mlp', { latentDim: 20 });
   const opt = tf.train.adam(1e-3);
   return () => {

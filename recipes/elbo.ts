@@ -1,12 +1,12 @@
 // The ELBO of a VAE on a batch of binarized MNIST digits, split into its two terms.
 // Run: npx tsx recipes/elbo.ts
-import { binarize, createVae, decode, disposeVae, elbo, encode, imagesToTensor, loadMnist, range, reparameterize, setupBackend } from 'genlab';
+import { binarize, createVae, decode, disposeVae, elbo, encode, imagesToTensor, loadMnist, reparameterize, setupBackend } from 'genlab';
 
 export async function main(): Promise<{ elbo: number; reconstruction: number; kl: number }> {
   await setupBackend();
   const mnist = loadMnist();
   const vae = createVae('mlp', { latentDim: 20, seed: 0 }); // untrained: train it with trainVae first
-  const x = binarize(imagesToTensor(mnist.validation, range(100), 'unit'), 1);
+  const x = binarize(imagesToTensor(mnist.validation, 100, 'unit'), 1); // the first 100 validation images
 
   const { mean, logVar } = encode(vae, x); // q_φ(z|x) = N(mean, diag exp(logVar))
   const z = reparameterize(mean, logVar, 2); // z = μ + σ ⊙ ε, ε ~ N(0, I)

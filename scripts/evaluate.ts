@@ -29,8 +29,9 @@ import {
   trainedModelSamples,
   vaeLikelihood,
   version,
-  writeFileAtomic,
 } from 'genlab';
+// Internal to the library (not its business to export); scripts may import it by path.
+import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 
 const USAGE =
   'usage: npm run evaluate -- <run dir or model dir> [--samples N] [--test-limit N] [--iwae-k K] [--classifier DIR] [--backend NAME] [--seed N] [--out FILE]';

@@ -23,13 +23,13 @@ import {
   loadMnist,
   loadTrainedModel,
   ModelFolderError,
-  range,
   sampleLatent,
   setupBackend,
   version,
-  writeFileAtomic,
   type TrainedModel,
 } from 'genlab';
+// Internal to the library (not its business to export); scripts may import it by path.
+import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 
 const USAGE = 'usage: npm run export:model -- <run dir> [--out DIR] [--scatter N]   (default --out static/models/<run name>)';
 
@@ -117,7 +117,7 @@ async function exportVae(model: TrainedModel, out: string, scatter: number) {
     const { test } = loadMnist();
     const n = Math.min(scatter, test.size);
     const layout = encoder.inputs[0].shape.length === 2 ? 'flat' : 'image';
-    const means = tf.tidy(() => encode(model.vae!, imagesToTensor(test, range(n), 'unit', layout)).mean);
+    const means = tf.tidy(() => encode(model.vae!, imagesToTensor(test, n, 'unit', layout)).mean);
     const xy = (await means.array()) as number[][];
     means.dispose();
     const points = xy.map(([x, y], i) => [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, test.labels[i]]);

@@ -19,9 +19,10 @@ import {
   ModelFolderError,
   setupBackend,
   trainedModelSamples,
-  writeFileAtomic,
   writeIdxFile,
 } from 'genlab';
+// Internal to the library (not its business to export); scripts may import it by path.
+import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 
 const USAGE = `usage: npm run sample -- <model dir or run dir> [options]
 

@@ -25,9 +25,10 @@ import {
   trainGan,
   trainVae,
   version,
-  writeFileAtomic,
   type GeneratorLossKind,
 } from 'genlab';
+// Internal to the library (not its business to export); scripts may import it by path.
+import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { progressCallbacks } from './progress';
 
 const USAGE = `usage: npm run train -- <gan|vae> [options]

@@ -85,6 +85,19 @@ describe('imagesToTensor', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
+  test('a count takes the first images; a count past the split or not a whole number is a RangeError', async () => {
+    const split = craftedSplit();
+    const byCount = imagesToTensor(split, 2, 'unit');
+    const byIndex = imagesToTensor(split, [0, 1], 'unit');
+    assert.deepEqual(byCount.shape, [2, PIXELS]);
+    assert.deepEqual(await byCount.data(), await byIndex.data());
+    tf.dispose([byCount, byIndex]);
+    const before = tf.memory().numTensors;
+    assert.throws(() => imagesToTensor(split, 4, 'unit'), /index 3 outside a split of 3/);
+    assert.throws(() => imagesToTensor(split, 1.5, 'unit'), /a count must be a non-negative integer, got 1.5/);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   test('sliceSplit shares memory and clamps the end', () => {
     const split = craftedSplit();
     const s = sliceSplit(split, 1, 10);

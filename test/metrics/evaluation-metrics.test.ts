@@ -20,11 +20,11 @@ import {
   memorizationCheck,
   nearestNeighbours,
   precisionRecall,
-  range,
   setupBackend,
   squaredDistances,
   type Mnist,
 } from '../../src/genlab/src/index';
+import { range } from '../../src/genlab/src/data/mnist';
 
 const ROOT = join(__dirname, '..', '..');
 let mnist: Mnist;

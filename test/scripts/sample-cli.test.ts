@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { decodePng, IDX_IMAGES_MAGIC, readIdxFile } from '../../src/genlab/src/index';
+import { decodePng, readIdxFile } from '../../src/genlab/src/index';
+import { IDX_IMAGES_MAGIC } from '../../src/genlab/src/data/idx';
 
 const out = mkdtempSync(join(tmpdir(), 'genlab-sample-'));
 

@@ -10,7 +10,6 @@ import {
   generate,
   imagesToTensor,
   loadMnist,
-  range,
   sampleLatent,
   setupBackend,
   sliceSplit,
@@ -103,7 +102,7 @@ describe('GAN training on real MNIST', () => {
     const optimizers = createGanOptimizers();
     const g0 = snapshot(gan.generator);
     const d0 = snapshot(gan.discriminator);
-    const real = imagesToTensor(mnist.train, range(64), 'tanh');
+    const real = imagesToTensor(mnist.train, 64, 'tanh');
     const { discriminatorLoss, generatorLoss } = ganTrainStep(gan, optimizers, real, { discriminator: 1, generator: 2 });
     const [dl, gl] = [discriminatorLoss.dataSync()[0], generatorLoss.dataSync()[0]];
     assert.ok(Number.isFinite(dl) && Number.isFinite(gl));
@@ -122,7 +121,7 @@ describe('GAN training on real MNIST', () => {
     const meanOf = (t: tf.Tensor) => tf.tidy(() => t.mean().dataSync()[0]);
     const untrained = tf.tidy(() => meanOf(generate(gan, z)));
     const train = sliceSplit(mnist.train, 0, 640);
-    const dataMean = tf.tidy(() => meanOf(imagesToTensor(train, range(train.size), 'tanh')));
+    const dataMean = tf.tidy(() => meanOf(imagesToTensor(train, train.size, 'tanh')));
     const counts: number[] = [];
     const result = await trainGan(gan, train, {
       epochs: 5,

@@ -109,6 +109,7 @@ async function tryWebgpu(auto: boolean): Promise<string> {
     try {
       dawn = (await importOptional('webgpu')) as typeof dawn;
     } catch (e) {
+      if (isMissingModule(e, 'webgpu')) throw new Error('not installed (npm install webgpu: Dawn, WebGPU for Node)');
       throw new Error(`the 'webgpu' package (Dawn) failed to load: ${errorText(e)}`);
     }
     Object.assign(globalThis, dawn.globals);

@@ -96,15 +96,19 @@ export function loadMnist(dataDir?: string): Mnist {
 }
 
 /**
- * The images at `indices` as a float tensor, `[n, 784]` (flat) or `[n, 28, 28, 1]` (image), scaled
- * to [0,1] (`unit`) or [-1,1] (`tanh`).
+ * The images at `indices` (or the first `indices` images, when it is a count) as a float tensor,
+ * `[n, 784]` (flat) or `[n, 28, 28, 1]` (image), scaled to [0,1] (`unit`) or [-1,1] (`tanh`).
  */
 export function imagesToTensor(
   split: MnistSplit,
-  indices: ArrayLike<number>,
+  indices: ArrayLike<number> | number,
   scaling: PixelScaling,
   shape: 'flat' | 'image' = 'flat',
 ): tf.Tensor {
+  if (typeof indices === 'number') {
+    if (!Number.isInteger(indices) || indices < 0) throw new RangeError(`imagesToTensor: a count must be a non-negative integer, got ${indices}`);
+    indices = range(indices);
+  }
   const n = indices.length;
   const out = new Float32Array(n * PIXELS);
   const [scale, offset] = scaling === 'unit' ? [1 / 255, 0] : [2 / 255, -1];

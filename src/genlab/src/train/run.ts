@@ -2,7 +2,8 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, type RngState } from '../random';
-import { listCheckpoints, restoreLatestCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint';
+import { listCheckpoints, restoreLatestCheckpoint, saveCheckpoint } from './checkpoint';
+import { writeFileAtomic } from './write-atomic';
 import { runEpochs, type EpochSummary, type LoopResult, type TrainCallbacks } from './loop';
 
 /** A run folder that already holds checkpoints, asked to start afresh: refused, so nothing is overwritten. */
