@@ -41,6 +41,6 @@ export async function serveSite(root: string, outDir: string): Promise<{ base: s
     ['node_modules/@docusaurus/core/bin/docusaurus.mjs', 'serve', '--dir', outDir, '--port', String(port), '--host', '127.0.0.1', '--no-open'],
     { cwd: root, stdio: 'ignore' },
   );
-  await waitForServer(`${base}/`, 60_000);
+  await waitForServer(`${base}/`, 180_000); // docusaurus serve can take a minute to start on a busy machine
   return { base, stop: () => server.exitCode === null && server.kill('SIGTERM') };
 }

@@ -167,10 +167,16 @@ test("a copied link reproduces the configuration and the first 100 steps' losses
 
 test('the tensor count stays flat over 2,000 steps; pausing stops all work; leaving the page frees every tensor', async () => {
   const page = await openLab('/lab?h=16-16&b=32&stop=2000');
+  // The optimizers make their moment estimates on their first update: count after one of each.
+  await clickStep(page, 'lab-d-step', 'data-d-steps');
+  await clickStep(page, 'lab-g-step', 'data-g-steps');
   const start = await num(page, 'data-tensors');
   assert.equal(await playTo(page), 2000);
   assert.equal(await num(page, 'data-tensors'), start, 'tensors after 2,000 steps');
-  const memory = () => page.evaluate(() => (window as unknown as { __genlabTfMemory: () => { numTensors: number; numBytes: number } }).__genlabTfMemory());
+  const memory = () => page.evaluate(() => {
+    const m = (window as unknown as { __genlabTfMemory: () => { numTensors: number; numBytes: number } }).__genlabTfMemory();
+    return { numTensors: m.numTensors, numBytes: m.numBytes };
+  });
   const paused = await memory();
   await page.waitForTimeout(1500);
   assert.equal(await num(page, 'data-step'), 2000, 'no step while paused');

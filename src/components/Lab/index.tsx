@@ -77,6 +77,7 @@ export function Lab(): React.ReactElement {
   const perFrame = useRef(4);
   const rate = useRef<{ t: number; step: number }[]>([]);
   const busy = useRef(false);
+  const lastShown = useRef(0);
   const draft = useRef<[number, number][] | null>(null);
   const canvases = {
     main: useRef<HTMLCanvasElement>(null),
@@ -188,7 +189,10 @@ export function Lab(): React.ReactElement {
 
   /** Reads the run's numbers into the page after any change of the weights. */
   const show = useCallback(async (s: LabSession, rt: LabRuntime) => {
+    // A reset may free the run while this awaits: check before each use of its tensors.
+    if (session.current !== s) return;
     await s.flush();
+    if (session.current !== s) return;
     const v = await s.views();
     if (session.current !== s) return;
     views.current = v;
@@ -236,20 +240,31 @@ export function Lab(): React.ReactElement {
   const frame = useCallback(async () => {
     timer.current.raf = 0;
     const s = session.current;
-    if (!s || !runtime || !playingRef.current || busy.current) return;
+    if (!s || !runtime || !playingRef.current) return;
+    if (busy.current) {
+      // A single step is still being shown: start on the next frame.
+      timer.current.raf = requestAnimationFrame(() => void frame());
+      return;
+    }
     busy.current = true;
     try {
       const t0 = performance.now();
       const n = slowRef.current ? 1 : Math.ceil(perFrame.current);
       for (let i = 0; i < n && !(s.config.stopAt && s.step >= s.config.stopAt); i++) s.trainStep();
       await s.flush();
+      if (session.current !== s) return;
       const spent = performance.now() - t0;
       // Aim at about 30 ms of training per frame, so the page stays responsive.
       if (!slowRef.current) perFrame.current = Math.min(500, Math.max(1, spent < 30 ? perFrame.current * 1.2 : perFrame.current / 1.2));
       const now = performance.now();
       rate.current.push({ t: now, step: s.step });
       while (rate.current.length > 2 && now - rate.current[0].t > 2000) rate.current.shift();
-      await show(s, runtime);
+      // The views cost about as much as a few steps: redraw them a few times a second, not every frame.
+      const done = Boolean(s.config.stopAt && s.step >= s.config.stopAt);
+      if (slowRef.current || done || !playingRef.current || now - lastShown.current > 150) {
+        lastShown.current = now;
+        await show(s, runtime);
+      }
     } finally {
       busy.current = false;
     }
@@ -270,6 +285,13 @@ export function Lab(): React.ReactElement {
     rate.current = [];
     timer.current.raf = requestAnimationFrame(() => void frame());
   }, [frame]);
+
+  /** Pause, and show the steps the last frames trained but did not draw. */
+  const pause = useCallback(() => {
+    stop();
+    const s = session.current;
+    if (s && runtime && !busy.current) void show(s, runtime);
+  }, [runtime, show, stop]);
 
   const manual = useCallback(async (what: 'd' | 'g' | 'step') => {
     const s = session.current;
@@ -305,7 +327,7 @@ export function Lab(): React.ReactElement {
     const tag = (e.target as HTMLElement).tagName;
     if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || e.altKey || e.ctrlKey || e.metaKey) return;
     const k = e.key.toLowerCase();
-    if (k === 'p') (playingRef.current ? stop : play)();
+    if (k === 'p') (playingRef.current ? pause : play)();
     else if (k === 'd' && config?.model === 'gan') void manual('d');
     else if (k === 'g' && config?.model === 'gan') void manual('g');
     else if (k === 'n') void manual('step');
@@ -424,7 +446,7 @@ export function Lab(): React.ReactElement {
       </div>
 
       <div className={styles.controls} role="toolbar" aria-label={translate({ id: 'lab.controls', message: 'Training controls' })}>
-        <button type="button" className={`button button--primary button--sm ${styles.play}`} disabled={!r} onClick={playing ? stop : play} data-testid="lab-play" aria-pressed={playing}>
+        <button type="button" className={`button button--primary button--sm ${styles.play}`} disabled={!r} onClick={playing ? pause : play} data-testid="lab-play" aria-pressed={playing}>
           {playing ? <Translate id="lab.pause">Pause</Translate> : <Translate id="lab.play">Play</Translate>}
         </button>
         {gan ? (
