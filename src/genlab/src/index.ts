@@ -67,6 +67,29 @@ export { createVae, decode, disposeVae, encode, type Vae, type VaeArchitecture, 
 export { createToyVae } from './models/toy-vae';
 export { CLASSIFIER_FEATURES, createClassifier, featureExtractor } from './models/classifier';
 export {
+  alphaBarAt,
+  cosineSchedule,
+  createSchedule,
+  linearSchedule,
+  posteriorVariance,
+  signalToNoise,
+  type NoiseSchedule,
+  type ScheduleKind,
+} from './models/diffusion/schedule';
+export { qSample, qStep, sampleTimesteps, timeEmbedding } from './models/diffusion/forward';
+export {
+  NULL_CLASS,
+  classOneHot,
+  conditioningEmbedding,
+  denoiserFromModel,
+  disposeDenoiser,
+  predictNoise,
+  type Denoiser,
+} from './models/diffusion/denoiser';
+export { createUnet, type UnetOptions } from './models/diffusion/unet';
+export { createMlpDenoiser, type MlpDenoiserOptions } from './models/diffusion/mlp';
+export { ancestralSample, ddimSample, guidedNoise, samplingTimesteps, type SamplerOptions } from './models/diffusion/samplers';
+export {
   discriminatorLoss,
   ganValue,
   ganValueOnGrid,
@@ -79,6 +102,7 @@ export {
   type GeneratorLossKind,
 } from './losses/gan';
 export { bernoulliLogLikelihood, elbo, elboMonteCarlo, gaussianKl, logNormalPdf, reparameterize, type ElboTerms } from './losses/vae';
+export { diffusionLoss, diffusionLossPerExample, dropLabels, vlbWeight } from './losses/diffusion';
 export { fileSystemHandler, listCheckpoints, restoreLatestCheckpoint, saveCheckpoint, type CheckpointContent } from './train/checkpoint';
 export { exportWebModel, type WebModelOptions } from './train/export';
 export type { BatchInfo, EpochSummary, LoopResult, TrainCallbacks } from './train/loop';
@@ -88,6 +112,16 @@ export { discriminatorStep, generatorPointGradients, generatorStep } from './tra
 export { gaussianVaeStep } from './train/vae-gaussian';
 export { EVAL_BINARIZATION_SEED, decodeMeans, evaluateElbo, trainVae, vaeTrainStep, type VaeTrainingOptions } from './train/vae';
 export { classifierAccuracy, trainClassifier } from './train/classifier';
+export {
+  diffusionImageSamples,
+  diffusionTrainStep,
+  gridLabels,
+  trainDiffusion,
+  updateEma,
+  type DiffusionSampleOptions,
+  type DiffusionStepSeeds,
+  type DiffusionTrainingOptions,
+} from './train/diffusion';
 export { ModelFolderError, disposeTrainedModel, loadTrainedModel, trainedModelSamples, type TrainedModel } from './train/trained-model';
 export { logMeanExp, meanAndStandardError } from './metrics/logmeanexp';
 export { parzenEvaluate, parzenLogLikelihood, parzenSigmaGrid, type ParzenResult } from './metrics/parzen';
@@ -110,6 +144,7 @@ export { insideManifold, precisionRecall, type PrecisionRecall } from './metrics
 export { memorizationCheck, type MemorizationCheck } from './metrics/memorization';
 export { latentGridLogLikelihood, type LatentGridLikelihood } from './metrics/latent-grid';
 export { classifierOutputs } from './metrics/features';
+export { diffusionEpochScores, guidanceSweep, type GuidanceRow } from './metrics/diffusion';
 export { decodePng, encodeGrayPng, gridPixels, imageGridPng, type GridOptions } from './viz/png';
 export { lineChartSpec, lineChartSvg, pointsFromLog, type ChartOptions, type ChartPoint } from './viz/charts';
 export { version } from './version';

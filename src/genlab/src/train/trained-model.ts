@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Vae, VaeArchitecture } from '../models/vae';
+import { denoiserFromModel, type Denoiser } from '../models/diffusion/denoiser';
+import { createSchedule, type NoiseSchedule, type ScheduleKind } from '../models/diffusion/schedule';
+import { diffusionImageSamples, type DiffusionSampleOptions } from './diffusion';
 import { generatorSamples, vaeSamples } from '../metrics/evaluate';
 import { fileSystemHandler, listCheckpoints } from './checkpoint';
 
@@ -13,7 +16,7 @@ import { fileSystemHandler, listCheckpoints } from './checkpoint';
  * CLI, the notebooks and the tests, and what is scored is exactly what is shipped.
  */
 export interface TrainedModel {
-  family: 'gan' | 'vae';
+  family: 'gan' | 'vae' | 'diffusion';
   /** The architecture the run recorded (`mlp`, `dcgan`, `conv`), or `unknown` for a bare folder. */
   architecture: string;
   latentDim: number;
@@ -25,6 +28,9 @@ export interface TrainedModel {
   description: Record<string, unknown>;
   generator?: tf.LayersModel;
   vae?: Vae;
+  /** A diffusion model's ε_θ (the weight average when the run kept one) and its noise schedule. */
+  denoiser?: Denoiser;
+  schedule?: NoiseSchedule;
 }
 
 /** Thrown when a folder holds neither a run nor a published model; the message says what was expected. */
@@ -75,20 +81,30 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
     const latentDim = decoder.inputs[0].shape[1]!;
     return { family: 'vae', architecture, latentDim, weights, kind, description, vae: { architecture: architecture as VaeArchitecture, latentDim, encoder, decoder } };
   }
-  throw new ModelFolderError(`${weights}: expected generator/model.json (a GAN) or encoder/ and decoder/model.json (a VAE), found neither`);
+  // A run keeps the trained network and its weight average; the average is what is sampled and shipped.
+  const denoiserFolder = ['ema', 'denoiser'].find(has);
+  if (denoiserFolder) {
+    const denoiser = denoiserFromModel(await load(denoiserFolder));
+    const schedule = createSchedule((description.schedule ?? 'cosine') as ScheduleKind, Number(description.diffusionSteps ?? 1000));
+    return { family: 'diffusion', architecture, latentDim: denoiser.model.inputs[0].shape.slice(1).reduce((a, b) => a! * b!, 1)!, weights, kind, description, denoiser, schedule };
+  }
+  throw new ModelFolderError(`${weights}: expected generator/model.json (a GAN), encoder/ and decoder/model.json (a VAE) or denoiser/model.json (a diffusion model), found none`);
 }
 
 /**
  * n samples of the model in [0, 1] as [n, 784], from z ~ N(0, I) drawn with `seed`: the GAN's
- * tanh output mapped to [0, 1], the VAE's decoded Bernoulli means. Same seed, same images.
+ * tanh output mapped to [0, 1], the VAE's decoded Bernoulli means, the diffusion model's DDIM
+ * samples from x_T (50 steps and no class unless `diffusion` says otherwise). Same seed, same images.
  */
-export function trainedModelSamples(model: TrainedModel, n: number, seed: number): Promise<tf.Tensor2D> {
+export function trainedModelSamples(model: TrainedModel, n: number, seed: number, diffusion: DiffusionSampleOptions = {}): Promise<tf.Tensor2D> {
+  if (model.denoiser) return diffusionImageSamples(model.denoiser, model.schedule!, n, seed, diffusion);
   if (model.generator) return generatorSamples(model.generator, n, model.latentDim, seed);
   return vaeSamples(model.vae!, n, seed);
 }
 
 export function disposeTrainedModel(model: TrainedModel): void {
   model.generator?.dispose();
+  model.denoiser?.model.dispose();
   model.vae?.encoder.dispose();
   model.vae?.decoder.dispose();
 }
