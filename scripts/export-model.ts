@@ -82,6 +82,7 @@ function trainingSummary(run: string, model: TrainedModel) {
     device: c.device,
     startedAt: c.startedAt,
     resumedFrom: c.resumedFrom,
+    ...(c.initFrom ? { initFrom: c.initFrom } : {}),
     finishedAt: statSync(join(model.weights, 'state.json')).mtime.toISOString(),
     lastEpoch: kept[kept.length - 1],
     curve: kept.map((e) => ({ epoch: e.epoch, seconds: Math.round(e.seconds), ...round(e.losses), ...round(e.metrics) })),
@@ -100,10 +101,21 @@ async function exportGan(model: TrainedModel, out: string) {
   const dir = join(out, 'generator');
   const { bytes } = await exportWebModel(model.generator!, dir, { weights: 'float16' });
   const flat = model.generator!.outputs[0].shape.length === 2;
+  // The discriminator is not needed to sample, but without it training cannot continue elsewhere
+  // (npm run train -- … --init-from this folder): a run folder does not outlive its machine.
+  const checkpointD = join(model.weights, 'discriminator');
+  let discriminator: { folder: string; bytes: number; use: string } | undefined;
+  if (model.kind === 'run' && existsSync(join(checkpointD, 'model.json'))) {
+    const d = await tf.loadLayersModel(fileSystemHandler(checkpointD));
+    const { bytes: dBytes } = await exportWebModel(d, join(out, 'discriminator'), { weights: 'float16' });
+    d.dispose();
+    discriminator = { folder: 'discriminator', bytes: dBytes, use: 'continuing training: npm run train -- gan --init-from <this folder>' };
+  }
   return {
     model: `GAN generator (${model.architecture}), createGan('${model.architecture}')`,
     output: `${flat ? 'flat 784 pixels' : '28×28×1 image'} in [-1, 1] (tanh); shown as (x + 1) / 2`,
     weights: { dtype: 'float16', bytes, maxAbsOutputError: await float16Error(model.generator!, dir, model.latentDim) },
+    ...(discriminator ? { discriminator } : {}),
   };
 }
 

