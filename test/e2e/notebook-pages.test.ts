@@ -25,6 +25,7 @@ interface Watch {
 
 async function open(path: string, viewport = { width: 1200, height: 900 }): Promise<{ page: Page; watch: Watch }> {
   const page = await browser!.newPage({ viewport });
+  page.setDefaultTimeout(120_000); // a shared, loaded machine: pages can take a while, nothing here is timed
   const watch: Watch = { dialogs: [], foreign: [], console: [], errors: [] };
   page.on('dialog', (d) => {
     watch.dialogs.push(`${d.type()}: ${d.message()}`);
