@@ -11,6 +11,9 @@
  * distance, Inception-style score and class histogram, each beside its real-data baseline.
  * VAE runs: test ELBO with its two terms and the importance-weighted bound L_k (Burda et al. 2015),
  * plus the classifier scores of prior samples.
+ * Diffusion runs: the classifier scores of unconditional DDIM samples (--steps, default 50) and, for a
+ * class-conditional model, per-class accuracy against Fréchet distance across guidance weights
+ * (--guidance 0,1,2,4; --per-class N samples of each digit, default 100).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import { SingleBar } from 'cli-progress';
 import {
   classifierScores,
+  guidanceSweep,
   disposeTrainedModel,
   fileSystemHandler,
   loadMnist,
@@ -34,7 +38,8 @@ import {
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 
 const USAGE =
-  'usage: npm run evaluate -- <run dir or model dir> [--samples N] [--test-limit N] [--iwae-k K] [--classifier DIR] [--backend NAME] [--seed N] [--out FILE]';
+  'usage: npm run evaluate -- <run dir or model dir> [--samples N] [--test-limit N] [--iwae-k K] [--classifier DIR] [--backend NAME] [--seed N] [--out FILE]\n' +
+  '       diffusion models: [--steps N] [--guidance W,W,…] [--per-class N]';
 
 class UsageError extends Error {}
 
@@ -57,6 +62,9 @@ async function main(): Promise<number> {
         classifier: { type: 'string' },
         backend: { type: 'string' },
         seed: { type: 'string' },
+        steps: { type: 'string' },
+        guidance: { type: 'string' },
+        'per-class': { type: 'string' },
         out: { type: 'string' },
       },
     });
@@ -96,7 +104,22 @@ async function main(): Promise<number> {
     metrics.classifier = { model: classifierDir, layer: 'features (128 ReLU units)', ...(await classifierScores(classifier, x, mnist)) };
     x.dispose();
   };
-  if (model.family === 'gan') {
+  if (model.family === 'diffusion') {
+    const steps = int('steps', v.steps, 50);
+    const scales = (v.guidance ?? '0,1,2,4').split(',').map(Number);
+    if (scales.some((w) => !(w >= 0))) throw new UsageError(`--guidance takes weights ≥ 0 separated by commas, got '${v.guidance}'`);
+    metrics.sampler = { name: 'DDIM (eta = 0), x̂_0 clipped to [-1, 1]', steps, schedule: model.schedule!.kind, diffusionSteps: model.schedule!.steps };
+    console.log(`drawing ${samples} DDIM samples (${steps} steps)…`);
+    if (classifier) {
+      const x = await trainedModelSamples(model, samples, seed, { steps });
+      metrics.classifier = { model: classifierDir, layer: 'features (128 ReLU units)', ...(await classifierScores(classifier, x, mnist)) };
+      x.dispose();
+      if (model.denoiser!.numClasses > 0) {
+        console.log(`guidance sweep over w = ${scales.join(', ')}…`);
+        metrics.guidance = await guidanceSweep(classifier, model.denoiser!, model.schedule!, mnist, { scales, perClass: int('per-class', v['per-class'], 100), seed, steps });
+      }
+    }
+  } else if (model.family === 'gan') {
     console.log(`drawing ${samples} generator samples…`);
     const x = await trainedModelSamples(model, samples, seed);
     console.log('Parzen window (σ on 1,000 validation images, then the test set)…');

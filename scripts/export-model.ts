@@ -149,6 +149,25 @@ async function exportVae(model: TrainedModel, out: string, scatter: number) {
   };
 }
 
+async function exportDiffusion(model: TrainedModel, out: string) {
+  const { denoiser, schedule } = model;
+  const dir = join(out, 'denoiser');
+  const { bytes } = await exportWebModel(denoiser!.model, dir, { weights: 'float16' });
+  const reloaded = await tf.loadLayersModel(fileSystemHandler(dir));
+  const inputs = () => [tf.randomNormal([16, ...denoiser!.model.inputs[0].shape.slice(1)] as number[], 0, 1, 'float32', 1), ...denoiser!.model.inputs.slice(1).map((i) => tf.randomUniform([16, i.shape[1]!], 0, 1, 'float32', 2))];
+  const err = tf.tidy(() => { const x = inputs(); return tf.max(tf.abs(tf.sub(denoiser!.model.predict(x) as tf.Tensor, reloaded.predict(x) as tf.Tensor))); });
+  const maxAbsOutputError = (await err.data())[0];
+  tf.dispose([err]);
+  reloaded.dispose();
+  return {
+    model: `diffusion ε_θ (${model.architecture}${denoiser!.numClasses ? `, class-conditional, ${denoiser!.numClasses} classes + ∅` : ''}), createUnet(); the weight average when the run kept one`,
+    inputs: `[x_t (28×28×1, data in [-1, 1]), timeEmbedding(t, ${denoiser!.timeDim})${denoiser!.numClasses ? ', class one-hot (last slot = no class)' : ''}]`,
+    schedule: schedule!.kind,
+    diffusionSteps: schedule!.steps,
+    weights: { dtype: 'float16', bytes, maxAbsOutputError },
+  };
+}
+
 async function main(): Promise<number> {
   let parsed;
   try {
@@ -173,13 +192,13 @@ async function main(): Promise<number> {
 
   await setupBackend(process.env.GENLAB_BACKEND ?? 'wasm');
   const model = await loadTrainedModel(run);
-  const files = model.family === 'gan' ? await exportGan(model, out) : await exportVae(model, out, scatter);
+  const files = model.family === 'gan' ? await exportGan(model, out) : model.family === 'diffusion' ? await exportDiffusion(model, out) : await exportVae(model, out, scatter);
   const metadata = {
     family: model.family,
     architecture: model.architecture,
     latentDim: model.latentDim,
     ...files,
-    prior: prior(model.latentDim),
+    prior: model.family === 'diffusion' ? { distribution: 'x_T ~ N(0, I)', shape: [28, 28, 1] } : prior(model.latentDim),
     training: trainingSummary(run, model),
     exportedAt: new Date().toISOString(),
     genlabVersion: version,

@@ -28,6 +28,9 @@ const USAGE = `usage: npm run sample -- <model dir or run dir> [options]
 
   --n N            how many samples (default 64; at most 100,000)
   --seed S         seed of z ~ N(0, I) (default 0)
+  --steps N        diffusion: DDIM steps (default 50)
+  --class K        conditional diffusion: draw digit K (0–9; default: no class)
+  --guidance W     conditional diffusion: classifier-free guidance weight (default 0)
   --out FILE       .png (a grid), .idx or .idx.gz (MNIST images format) (default samples.png)
   --backend NAME   node-gpu | node | webgpu | wasm | cpu (default: first that works)
   -h, --help       this text
@@ -56,6 +59,9 @@ function parse(argv: string[]) {
       options: {
         n: { type: 'string' },
         seed: { type: 'string' },
+        steps: { type: 'string' },
+        class: { type: 'string' },
+        guidance: { type: 'string' },
         out: { type: 'string' },
         backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -75,7 +81,12 @@ function parse(argv: string[]) {
   if (!format) throw new UsageError(`--out must end in ${FORMATS.join(', ')}, got '${out}'`);
   const folder = dirname(resolve(out));
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`--out: the folder ${folder} does not exist`);
-  return { dir: positionals[0], n, seed: nonNegativeInt('seed', v.seed, 0, 0), out, format, backend: v.backend };
+  const digit = v.class === undefined ? undefined : nonNegativeInt('class', v.class, 0, 0);
+  if (digit !== undefined && digit > 9) throw new UsageError(`--class must be a digit 0–9, got '${v.class}'`);
+  const guidance = v.guidance === undefined ? 0 : Number(v.guidance);
+  if (!(guidance >= 0)) throw new UsageError(`--guidance must be a number ≥ 0, got '${v.guidance}'`);
+  const diffusion = { steps: nonNegativeInt('steps', v.steps, 50, 1), labels: digit === undefined ? undefined : new Array(n).fill(digit), guidance };
+  return { dir: positionals[0], n, seed: nonNegativeInt('seed', v.seed, 0, 0), out, format, backend: v.backend, diffusion };
 }
 
 /** [0, 1] floats → bytes the way MNIST stores ink (0 background, 255 full ink). */
@@ -95,7 +106,9 @@ async function main(): Promise<number> {
   console.log(backend.line);
   const model = await loadTrainedModel(args.dir);
   try {
-    const x = await trainedModelSamples(model, args.n, args.seed);
+    if (model.family !== 'diffusion' && process.argv.some((a) => ['--steps', '--class', '--guidance'].includes(a))) throw new UsageError('--steps, --class and --guidance apply to diffusion models only');
+    if (args.diffusion.labels && !model.denoiser?.numClasses) throw new UsageError('--class needs a class-conditional diffusion model');
+    const x = await trainedModelSamples(model, args.n, args.seed, args.diffusion);
     if (args.format === '.png') {
       writeFileAtomic(args.out, await imageGridPng(x, { scale: 2 }));
     } else {

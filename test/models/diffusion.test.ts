@@ -66,7 +66,8 @@ describe('noise schedules', () => {
   test('the variational bound’s weight on ‖ε − ε_θ‖² is largest at small t (what L_simple drops)', () => {
     const s = linearSchedule(1000);
     const w = [2, 10, 100, 1000].map((t) => vlbWeight(s, t));
-    for (let i = 1; i < w.length; i++) assert.ok(w[i] < w[i - 1], `${w}`);
+    // Falling over the first steps by more than an order of magnitude (it rises slightly again near T, where β_t grows).
+    assert.ok(w[0] > w[1] && w[1] > w[2] && w[0] > 20 * w[3], `${w}`);
     // σ² = β: λ_t = β_t / (2 α_t (1 − ᾱ_t)).
     close(vlbWeight(s, 100), s.betas[99] / (2 * s.alphas[99] * (1 - s.alphaBars[99])), 1e-12);
   });
@@ -196,11 +197,11 @@ describe('samplers', () => {
   });
 
   test('2-D toy: a briefly trained MLP denoiser recovers all eight modes of the ring', () => {
-    const s = cosineSchedule(200);
-    const d = createMlpDenoiser({ seed: 0 });
-    const optimizer = tf.train.adam(2e-3);
-    for (let step = 0; step < 1500; step++) {
-      const x0 = sampleRing(256, step);
+    const s = cosineSchedule(100);
+    const d = createMlpDenoiser({ hidden: [64, 64, 64], seed: 0 });
+    const optimizer = tf.train.adam(3e-3);
+    for (let step = 0; step < 800; step++) {
+      const x0 = sampleRing(128, step);
       diffusionTrainStep(d, s, optimizer, x0, { t: 3 * step, noise: 3 * step + 1, dropout: 0 }).loss.dispose();
       x0.dispose();
     }
@@ -210,7 +211,6 @@ describe('samplers', () => {
     ] as const) {
       const x = sample();
       const cov = modeCoverage(x.dataSync(), undefined, 0.05);
-      console.log(name, cov);
       assert.equal(cov.covered, 8, `${name}: ${JSON.stringify(cov)}`);
       assert.ok(cov.offMode < 0.25 * 2000, `${name}: ${cov.offMode} of 2000 samples off every mode`);
       // Before training (zero output) the sampler returns about N(0, I)·√(…): almost nothing near a mode.

@@ -158,7 +158,7 @@ export async function trainDiffusion(denoiser: Denoiser, data: MnistSplit, optio
           const n = options.sampleCount ?? 64;
           const labels = denoiser.numClasses > 0 ? gridLabels(n, denoiser.numClasses) : undefined;
           const images = await diffusionImageSamples(sampled(), schedule, n, (options.seed ?? 0) + 7919, {
-            steps: options.sampleSteps ?? 50,
+            steps: options.sampleSteps ?? 25,
             labels,
             guidance: options.sampleGuidance ?? (labels ? 2 : 0),
           });
