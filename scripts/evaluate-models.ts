@@ -39,13 +39,12 @@ import {
   nearestNeighbours,
   parzenEvaluate,
   precisionRecall,
-  range,
   setupBackend,
   trainedModelSamples,
   version,
-  writeFileAtomic,
   type Mnist,
 } from 'genlab';
+import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 
 const USAGE =
   'usage: npm run evaluate:models -- [--models DIR] [--samples N] [--memorization N] [--likelihood-images N] [--parzen-centres N] [--backend NAME] [--seed N] [--out FILE] [--figures DIR]';
@@ -129,10 +128,10 @@ async function main(): Promise<number> {
   // Fréchet distance); the whole training set is searched for copies, against the first nMem
   // test images as the held-out yardstick.
   log(`reference features: ${n} test images`);
-  const test = imagesToTensor(mnist.test, range(n), 'unit') as tf.Tensor2D;
+  const test = imagesToTensor(mnist.test, n, 'unit') as tf.Tensor2D;
   const testOut = classifierOutputs(classifier, test);
   testOut.probabilities.dispose();
-  const trainPixels = imagesToTensor(mnist.train, range(mnist.train.size), 'unit') as tf.Tensor2D;
+  const trainPixels = imagesToTensor(mnist.train, mnist.train.size, 'unit') as tf.Tensor2D;
   const heldOut = tf.slice(test, 0, nMem) as tf.Tensor2D;
   log('held-out yardstick: nearest training image of each held-out test image');
   const ref: Reference = {
@@ -171,7 +170,7 @@ async function main(): Promise<number> {
   // Reference "generators" made of real images, each built to fail one way.
   const baselines: Record<string, unknown> = {};
   const references: [string, string, () => tf.Tensor2D, boolean][] = [
-    ['heldOut', `${n} validation images: real, never trained on`, () => imagesToTensor(mnist.validation, range(n), 'unit') as tf.Tensor2D, true],
+    ['heldOut', `${n} validation images: real, never trained on`, () => imagesToTensor(mnist.validation, n, 'unit') as tf.Tensor2D, true],
     ['memorizer', `${n} training images returned as they are`, () => imagesToTensor(mnist.train, Int32Array.from({ length: n }, (_, i) => (i * 17) % mnist.train.size), 'unit') as tf.Tensor2D, true],
     ['shiftedCopies', 'the same training images moved one pixel to the right', () => shiftRight(imagesToTensor(mnist.train, Int32Array.from({ length: n }, (_, i) => (i * 17) % mnist.train.size), 'unit') as tf.Tensor2D), true],
     ['collapsed', `${n} validation images of the digit 1 only`, () => imagesToTensor(mnist.validation, indicesOf(mnist.validation, 1, n), 'unit') as tf.Tensor2D, false],
@@ -229,7 +228,7 @@ async function main(): Promise<number> {
 
     if (model.vae && model.latentDim === 2) {
       log(`${name}: exact log p(x) on a latent grid and the bounds L_k, ${nLik} binarized test images`);
-      const x = tf.tidy(() => binarize(imagesToTensor(mnist.test, range(nLik), 'unit'), EVAL_BINARIZATION_SEED)) as tf.Tensor2D;
+      const x = tf.tidy(() => binarize(imagesToTensor(mnist.test, nLik, 'unit'), EVAL_BINARIZATION_SEED)) as tf.Tensor2D;
       const exact = [];
       for (const step of [0.2, 0.1, 0.05]) {
         const g = await latentGridLogLikelihood(model.vae, x, { step });
@@ -249,8 +248,8 @@ async function main(): Promise<number> {
 
   // Parzen windows (Goodfellow et al. 2014's protocol on a subset) for each model and for a
   // "model" that stores training images: the comparison Theis et al. 2016 warn about.
-  parzenCentres.push(['memorizer', imagesToTensor(mnist.train, range(nParzen), 'unit') as tf.Tensor2D]);
-  const validation = imagesToTensor(mnist.validation, range(500), 'unit') as tf.Tensor2D;
+  parzenCentres.push(['memorizer', imagesToTensor(mnist.train, nParzen, 'unit') as tf.Tensor2D]);
+  const validation = imagesToTensor(mnist.validation, 500, 'unit') as tf.Tensor2D;
   for (const [name, centres] of parzenCentres) {
     log(`Parzen window: ${nParzen} centres from ${name}, σ on 500 validation images, ${n} test images`);
     const r = await parzenEvaluate(centres, validation, test);
