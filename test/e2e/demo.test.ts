@@ -92,10 +92,10 @@ function nodeZSum(seed: number, latentDim: number): number {
   return tf.tidy(() => sampleLatent(16, latentDim, seed).sum().dataSync()[0]);
 }
 
-test('sampling: the page draws the prior samples Node draws for a seed; the button draws new ones; a link reproduces the grid', async () => {
+test('sampling (DCGAN, MLP GAN, VAE): the page draws the prior samples Node draws for a seed; the button draws new ones; a link reproduces the grid', async () => {
   const page = await openDemo();
   assert.match(await page.locator('[data-testid=demo-status]').innerText(), /WebGL|CPU|cpu/);
-  for (const [model, dim, firstSeed] of [['gan', 100, 1], ['vae', 2, 2]] as const) {
+  for (const [model, dim, firstSeed] of [['gan', 100, 1], ['gan-mlp', 100, 1], ['vae', 2, 2]] as const) {
     const seed = Number(await waitForAttribute(page, `${model}-samples`, 'data-seed'));
     assert.equal(seed, firstSeed);
     const zSum = Number(await page.locator(`[data-testid=${model}-samples]`).getAttribute('data-z-sum'));

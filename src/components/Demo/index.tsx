@@ -8,12 +8,24 @@ import useBaseUrl from '@docusaurus/useBaseUrl';
 import type * as TF from '@tensorflow/tfjs';
 import type { InterpolationKind } from 'genlab/browser';
 import ganMeta from '@site/static/models/gan-mlp/metadata.json';
+import ganMetrics from '@site/static/models/gan-mlp/metrics.json';
+import dcganMeta from '@site/static/models/gan-dcgan/metadata.json';
+import dcganMetrics from '@site/static/models/gan-dcgan/metrics.json';
 import vaeMeta from '@site/static/models/vae-mlp-z2/metadata.json';
 import { drawImageGrid, loadDemoRuntime, parseSeed, randomSeed, setDrawnLatent, subscribeDrawnLatent, type DemoRuntime } from './runtime';
 import { analyseDrawing, drawReported, FrameScheduler } from './tasks';
 import styles from './styles.module.css';
 
-type ModelName = 'gan' | 'vae';
+/** `gan` is the DCGAN (the page's default GAN), `gan-mlp` the MLP GAN, `vae` the 2-D VAE. */
+type ModelName = 'gan' | 'gan-mlp' | 'vae';
+
+/**
+ * The GAN shown first and interpolated by default: the one whose samples score better (lower
+ * classifier Fréchet distance in its metrics.json), so the page leads with the better model as
+ * training goes on.
+ */
+const LEADING_GAN: ModelName = dcganMetrics.classifier.generated.frechet <= ganMetrics.classifier.generated.frechet ? 'gan' : 'gan-mlp';
+const OTHER_GAN: ModelName = LEADING_GAN === 'gan' ? 'gan-mlp' : 'gan';
 
 function useRuntime(): { runtime?: DemoRuntime; error?: string } {
   const modelsUrl = useBaseUrl('/models');
@@ -31,13 +43,21 @@ function useRuntime(): { runtime?: DemoRuntime; error?: string } {
   return state;
 }
 
-/** Images in [0, 1], [n, 784], for latent points z: (G(z) + 1) / 2 for the GAN, sigmoid(logits) for the VAE. */
+/** What the page downloads for its models, in MB, from the weights' sizes in their metadata. */
+const DOWNLOAD_MB = Math.round((dcganMeta.weights.bytes + ganMeta.weights.bytes + vaeMeta.weights.bytes) / 1e6);
+
+const ganOf = (runtime: DemoRuntime, model: ModelName) => runtime.gans[model === 'gan' ? 'dcgan' : 'mlp'];
+
+/**
+ * Images in [0, 1], [n, 784], for latent points z: (G(z) + 1) / 2 for a GAN (the DCGAN's [n, 28, 28, 1]
+ * flattened), sigmoid(logits) for the VAE.
+ */
 function imagesFor(runtime: DemoRuntime, model: ModelName, z: TF.Tensor): TF.Tensor2D {
   const { tf, genlab } = runtime;
   return tf.tidy(() =>
-    model === 'gan'
-      ? (runtime.gan.generator.predict(z) as TF.Tensor).add(1).div(2)
-      : tf.sigmoid(genlab.decode(runtime.vae, z)),
+    model === 'vae'
+      ? tf.sigmoid(genlab.decode(runtime.vae, z))
+      : (ganOf(runtime, model).generator.predict(z) as TF.Tensor).add(1).div(2).reshape([z.shape[0], 784]),
   ) as TF.Tensor2D;
 }
 
@@ -68,7 +88,7 @@ function DrawError({ error }: { error?: string }): React.ReactElement | null {
 }
 
 function latentDim(runtime: DemoRuntime, model: ModelName): number {
-  return model === 'gan' ? runtime.gan.latentDim : runtime.vae.latentDim;
+  return model === 'vae' ? runtime.vae.latentDim : ganOf(runtime, model).latentDim;
 }
 
 /** Where the models run: WebGL, or the CPU backend when WebGL is unavailable (said plainly). */
@@ -99,7 +119,7 @@ export function DemoStatus(): React.ReactElement {
   if (!runtime) {
     return (
       <div className="alert alert--secondary" data-testid="demo-status" data-state="loading">
-        <Translate id="demo.status.loading">Loading TensorFlow.js and the trained models (about 6 MB)…</Translate>
+        <Translate id="demo.status.loading" values={{ size: DOWNLOAD_MB }}>{'Loading TensorFlow.js and the trained models (about {size} MB)…'}</Translate>
       </div>
     );
   }
@@ -143,7 +163,7 @@ const GRID = 16;
 
 function SampleGrid({ model }: { model: ModelName }): React.ReactElement {
   const { runtime } = useRuntime();
-  const [seed, setSeed] = useSeedFromUrl(model, model === 'gan' ? 1 : 2);
+  const [seed, setSeed] = useSeedFromUrl(model, model === 'vae' ? 2 : 1);
   const [typed, setTyped] = useState<string | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [link, setLink] = useState('');
@@ -164,9 +184,11 @@ function SampleGrid({ model }: { model: ModelName }): React.ReactElement {
   }, [runtime, model, seed]);
 
   const typedSeed = typed === null ? undefined : parseSeed(typed);
-  const title = model === 'gan'
-    ? translate({ id: 'demo.sample.gan', message: 'GAN generator (100-D latent)' })
-    : translate({ id: 'demo.sample.vae', message: 'VAE decoder (2-D latent)' });
+  const title = {
+    gan: translate({ id: 'demo.sample.dcgan', message: 'DCGAN generator (100-D latent)' }),
+    'gan-mlp': translate({ id: 'demo.sample.gan', message: 'MLP GAN generator (100-D latent)' }),
+    vae: translate({ id: 'demo.sample.vae', message: 'VAE decoder (2-D latent)' }),
+  }[model];
   return (
     <div className={styles.column}>
       <h4>{title}</h4>
@@ -206,7 +228,8 @@ export function SampleSection(): React.ReactElement {
   return (
     <div className={styles.panel}>
       <div className={styles.row}>
-        <SampleGrid model="gan" />
+        <SampleGrid model={LEADING_GAN} />
+        <SampleGrid model={OTHER_GAN} />
         <SampleGrid model="vae" />
       </div>
     </div>
@@ -352,7 +375,7 @@ const STEPS = 10;
 
 export function InterpolationSection(): React.ReactElement {
   const { runtime } = useRuntime();
-  const [model, setModel] = useState<ModelName>('gan');
+  const [model, setModel] = useState<ModelName>(LEADING_GAN);
   const [kind, setKind] = useState<InterpolationKind>('spherical');
   const [ends, setEnds] = useState<[number, number]>([11, 12]);
   const [norms, setNorms] = useState<number[]>([]);
@@ -380,7 +403,8 @@ export function InterpolationSection(): React.ReactElement {
         <label>
           <Translate id="demo.interp.model">Model</Translate>{' '}
           <select value={model} onChange={(e) => setModel(e.target.value as ModelName)} data-testid="interp-model">
-            <option value="gan">{translate({ id: 'demo.interp.gan', message: 'GAN (100-D)' })}</option>
+            <option value="gan">{translate({ id: 'demo.interp.dcgan', message: 'DCGAN (100-D)' })}</option>
+            <option value="gan-mlp">{translate({ id: 'demo.interp.gan', message: 'MLP GAN (100-D)' })}</option>
             <option value="vae">{translate({ id: 'demo.interp.vae', message: 'VAE (2-D)' })}</option>
           </select>
         </label>
@@ -544,44 +568,48 @@ function formatDate(iso: string | undefined): string {
   return iso ? iso.slice(0, 10) : '—';
 }
 
-/** How and when the published models were trained, from the metadata.json next to them. */
+/** How and when the published models were trained, from the metadata.json (and metrics.json) next to them. */
 export function ModelNotes(): React.ReactElement {
-  const parzen = ganMeta.evaluation?.parzenLogLikelihood;
-  const epochs = (t: { epochs: number; resumedFrom?: number }) =>
+  const frechet = (m: { classifier: { generated: { frechet: number } } }) =>
+    translate({ id: 'demo.notes.frechet', message: 'classifier Fréchet distance {value}' }, { value: m.classifier.generated.frechet.toFixed(2) });
+  type Training = { command: string; epochs: number; resumedFrom?: number; backend: string; device: string; finishedAt?: string };
+  const models: [string, Training, { bytes: number }][] = [
+    ['DCGAN', dcganMeta.training, dcganMeta.weights],
+    ['MLP GAN', ganMeta.training, ganMeta.weights],
+    ['VAE', vaeMeta.training, vaeMeta.weights],
+  ];
+  const epochs = (t: Training) =>
     t.resumedFrom ? translate({ id: 'demo.notes.resumed', message: '{epochs} (resumed after epoch {from})' }, { epochs: t.epochs, from: t.resumedFrom }) : String(t.epochs);
-  const rows: [React.ReactNode, React.ReactNode, React.ReactNode][] = [
-    [<Translate id="demo.notes.command">Command</Translate>, <code>{ganMeta.training.command}</code>, <code>{vaeMeta.training.command}</code>],
-    [<Translate id="demo.notes.epochs">Epochs</Translate>, epochs(ganMeta.training), epochs(vaeMeta.training)],
-    [<Translate id="demo.notes.engine">Engine</Translate>, `${ganMeta.training.backend} (${ganMeta.training.device})`, `${vaeMeta.training.backend} (${vaeMeta.training.device})`],
-    [<Translate id="demo.notes.date">Trained</Translate>, formatDate(ganMeta.training.finishedAt), formatDate(vaeMeta.training.finishedAt)],
+  const rows: [React.ReactNode, ...React.ReactNode[]][] = [
+    [<Translate id="demo.notes.command">Command</Translate>, ...models.map(([, t]) => <code>{t.command}</code>)],
+    [<Translate id="demo.notes.epochs">Epochs</Translate>, ...models.map(([, t]) => epochs(t))],
+    [<Translate id="demo.notes.engine">Engine</Translate>, ...models.map(([, t]) => `${t.backend} (${t.device})`)],
+    [<Translate id="demo.notes.date">Trained</Translate>, ...models.map(([, t]) => formatDate(t.finishedAt))],
     [
       <Translate id="demo.notes.quality">Quality</Translate>,
-      parzen
-        ? translate({ id: 'demo.notes.parzen', message: 'Parzen log-likelihood {value}' }, { value: `${parzen.mean.toFixed(1)} ± ${parzen.standardError.toFixed(1)}` })
-        : '—',
+      frechet(dcganMetrics),
+      frechet(ganMetrics),
       translate({ id: 'demo.notes.elbo', message: 'validation ELBO {value} nats' }, { value: vaeMeta.training.lastEpoch.metrics.validationElbo.toFixed(1) }),
     ],
-    [
-      <Translate id="demo.notes.download">Download</Translate>,
-      `${(ganMeta.weights.bytes / 2 ** 20).toFixed(1)} MiB, float16`,
-      `${(vaeMeta.weights.bytes / 2 ** 20).toFixed(1)} MiB, float16`,
-    ],
+    [<Translate id="demo.notes.download">Download</Translate>, ...models.map(([, , w]) => `${(w.bytes / 2 ** 20).toFixed(1)} MiB, float16`)],
   ];
   return (
     <table data-testid="model-notes">
       <thead>
         <tr>
           <th />
-          <th>GAN</th>
-          <th>VAE</th>
+          {models.map(([name]) => (
+            <th key={name}>{name}</th>
+          ))}
         </tr>
       </thead>
       <tbody>
-        {rows.map(([label, gan, vae], i) => (
+        {rows.map(([label, ...cells], i) => (
           <tr key={i}>
             <th scope="row">{label}</th>
-            <td>{gan}</td>
-            <td>{vae}</td>
+            {cells.map((c, j) => (
+              <td key={j}>{c}</td>
+            ))}
           </tr>
         ))}
       </tbody>

@@ -14,10 +14,16 @@ export interface DemoRuntime {
   genlab: GenlabBrowser;
   /** 'webgl', or 'cpu' when WebGL could not start. */
   backend: string;
-  gan: { generator: TF.LayersModel; latentDim: number };
+  /** The GAN generators: the DCGAN (the page's default GAN) and the MLP GAN of Goodfellow et al. */
+  gans: Record<GanName, { generator: TF.LayersModel; latentDim: number }>;
   vae: Genlab.Vae;
   testLatents: LatentPoint[];
 }
+
+export type GanName = 'dcgan' | 'mlp';
+
+/** Published folder of each generator under static/models. */
+export const GAN_FOLDERS: Record<GanName, string> = { dcgan: 'gan-dcgan', mlp: 'gan-mlp' };
 
 let loading: Promise<DemoRuntime> | undefined;
 
@@ -31,8 +37,9 @@ async function load(modelsUrl: string): Promise<DemoRuntime> {
   const [tf, genlab] = await Promise.all([import('@tensorflow/tfjs'), import('genlab/browser')]);
   // tf.ready() starts the best registered backend that works: WebGL, else the CPU backend.
   await tf.ready();
-  const [generator, encoder, decoder, latents] = await Promise.all([
-    tf.loadLayersModel(`${modelsUrl}/gan-mlp/generator/model.json`),
+  const [dcgan, mlp, encoder, decoder, latents] = await Promise.all([
+    tf.loadLayersModel(`${modelsUrl}/${GAN_FOLDERS.dcgan}/generator/model.json`),
+    tf.loadLayersModel(`${modelsUrl}/${GAN_FOLDERS.mlp}/generator/model.json`),
     tf.loadLayersModel(`${modelsUrl}/vae-mlp-z2/encoder/model.json`),
     tf.loadLayersModel(`${modelsUrl}/vae-mlp-z2/decoder/model.json`),
     fetchJson<{ points: LatentPoint[] }>(`${modelsUrl}/vae-mlp-z2/test-latents.json`),
@@ -41,7 +48,10 @@ async function load(modelsUrl: string): Promise<DemoRuntime> {
     tf,
     genlab,
     backend: tf.getBackend(),
-    gan: { generator, latentDim: generator.inputs[0].shape[1] as number },
+    gans: {
+      dcgan: { generator: dcgan, latentDim: dcgan.inputs[0].shape[1] as number },
+      mlp: { generator: mlp, latentDim: mlp.inputs[0].shape[1] as number },
+    },
     vae: { architecture: 'mlp', latentDim: decoder.inputs[0].shape[1] as number, encoder, decoder },
     testLatents: latents.points,
   };
