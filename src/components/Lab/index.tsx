@@ -424,7 +424,7 @@ export function Lab(): React.ReactElement {
       data-grad-mm={r?.gan?.gradMm}
       data-d-fake={r?.gan?.meanDFake}
     >
-      <div className={styles.status} data-testid="lab-backend">
+      <div className={styles.status} data-testid="lab-status">
         {runtime ? (
           <Translate id="lab.backend" values={{ backend: <code>{runtime.backend}</code>, adapter: runtime.adapter ? ` (${runtime.adapter})` : '' }}>
             {'Training runs in this page on TensorFlow.js, backend {backend}{adapter}.'}
