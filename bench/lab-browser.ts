@@ -42,7 +42,7 @@ async function main(): Promise<void> {
         await page.goto(`${server.base}/lab?${run.query}&backend=${backend}`, { waitUntil: 'load' });
         await page.locator('[data-testid=lab][data-state=ready]').waitFor({ timeout: 180_000 });
         const used = await page.locator('[data-testid=lab]').getAttribute('data-backend');
-        const adapter = (await page.locator('[data-testid=lab-backend]').innerText()).trim();
+        const adapter = (await page.locator('[data-testid=lab-status]').innerText()).trim();
         const step = async () => Number(await page.locator('[data-testid=lab]').getAttribute('data-step'));
         await page.locator('[data-testid=lab-play]').click();
         await page.waitForFunction(() => Number(document.querySelector('[data-testid=lab]')?.getAttribute('data-step')) >= 20, undefined, { timeout: 180_000 });

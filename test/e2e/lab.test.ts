@@ -75,7 +75,7 @@ async function playTo(page: Page, until?: number, timeout = 600_000): Promise<nu
 
 test('the page loads, names its backend, draws the four views, and links every view to its formula page', async () => {
   const page = await openLab();
-  assert.match(await page.locator('[data-testid=lab-backend]').innerText(), /backend (webgpu|webgl|cpu)/);
+  assert.match(await page.locator('[data-testid=lab-status]').innerText(), /backend (webgpu|webgl|cpu)/);
   for (const v of ['main', 'second', 'latent', 'curves']) {
     const painted = await page.locator(`[data-testid=lab-canvas-${v}]`).evaluate((c: HTMLCanvasElement) => {
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
@@ -141,15 +141,18 @@ test('one D step changes only the discriminator, one G step only the generator; 
 
 test("a copied link reproduces the configuration and the first 100 steps' losses exactly", async () => {
   const page = await openLab('/lab');
+  await page.locator('[data-testid=lab-backend]').selectOption('cpu');
   await page.locator('[data-testid=lab-loss]').selectOption('minimax');
   await page.locator('[data-testid=lab-dSteps]').selectOption('2');
-  await page.locator('[data-testid=lab-hidden]').selectOption('32-32');
+  await page.locator('[data-testid=lab-hidden]').selectOption('16-16');
+  await page.locator('[data-testid=lab-batch]').selectOption('32');
   await page.locator('[data-testid=lab-seed]').fill('7');
   await page.locator('[data-testid=lab-reset]').click();
-  await page.waitForFunction(() => window.__genlabLab?.config().seed === 7);
+  await page.waitForFunction(() => window.__genlabLab?.config().seed === 7 && window.__genlabLab?.config().backend === 'cpu');
   await page.locator('[data-testid=lab][data-state=ready]').waitFor();
   const link = (await page.locator('[data-testid=lab-link]').getAttribute('href'))!;
   assert.match(link, /seed=7/);
+  assert.match(link, /backend=cpu/);
   await playTo(page, 100);
   const first = await page.evaluate(() => ({ config: window.__genlabLab!.config(), history: window.__genlabLab!.history() }));
 
@@ -166,7 +169,7 @@ test("a copied link reproduces the configuration and the first 100 steps' losses
 });
 
 test('the tensor count stays flat over 2,000 steps; pausing stops all work; leaving the page frees every tensor', async () => {
-  const page = await openLab('/lab?h=16-16&b=32&stop=2000');
+  const page = await openLab('/lab?h=16-16&b=32&stop=2000&backend=cpu');
   // The optimizers make their moment estimates on their first update: count after one of each.
   await clickStep(page, 'lab-d-step', 'data-d-steps');
   await clickStep(page, 'lab-g-step', 'data-g-steps');
@@ -191,7 +194,7 @@ test('the tensor count stays flat over 2,000 steps; pausing stops all work; leav
 });
 
 test('phone width (375 px) with touch: no horizontal scrolling, the views fit, and drawing with a finger makes a data set', async () => {
-  const page = await openLab('/lab?data=drawn&pts=0,0', { viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true });
+  const page = await openLab('/lab?data=drawn&pts=0,0&h=16-16&b=32&backend=cpu', { viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
   const box = (await page.locator('[data-testid=lab-canvas-main]').boundingBox())!;
@@ -222,7 +225,7 @@ test('phone width (375 px) with touch: no horizontal scrolling, the views fit, a
 test('zh-Hans: the Chinese lab page renders and trains', async () => {
   const page = await openLab('/zh-Hans/lab?h=16-16&b=32&stop=5');
   assert.match(await page.locator('h1').innerText(), /实验室/);
-  assert.match(await page.locator('[data-testid=lab-backend]').innerText(), /后端/);
+  assert.match(await page.locator('[data-testid=lab-status]').innerText(), /后端/);
   assert.equal(await playTo(page), 5);
   assert.match(await page.locator('[data-testid=lab-readout]').innerText(), /步数/);
   await page.context().close();

@@ -424,7 +424,7 @@ export function Lab(): React.ReactElement {
       data-grad-mm={r?.gan?.gradMm}
       data-d-fake={r?.gan?.meanDFake}
     >
-      <div className={styles.status} data-testid="lab-backend">
+      <div className={styles.status} data-testid="lab-status">
         {runtime ? (
           <Translate id="lab.backend" values={{ backend: <code>{runtime.backend}</code>, adapter: runtime.adapter ? ` (${runtime.adapter})` : '' }}>
             {'Training runs in this page on TensorFlow.js, backend {backend}{adapter}.'}
@@ -509,7 +509,7 @@ export function Lab(): React.ReactElement {
             {select('decoderStd', <Translate id="lab.decoderStd">decoder σ_x</Translate>, DECODER_STDS.map((v) => ({ value: String(v), label: String(v) })), Number, String(c.decoderStd))}
           </>
         )}
-        {select('hidden', <Translate id="lab.hidden">hidden layers</Translate>, [...new Set([...HIDDEN_CHOICES, c.hidden.join('-')])].map((h) => ({ value: h, label: h.replace(/-/g, ' × ') })), (v) => v.split('-').map(Number), c.hidden.join('-'))}
+        {select('hidden', <Translate id="lab.hidden">hidden layers</Translate>, Array.from(new Set([...HIDDEN_CHOICES, c.hidden.join('-')])).map((h) => ({ value: h, label: h.replace(/-/g, ' × ') })), (v) => v.split('-').map(Number), c.hidden.join('-'))}
         {select('latent', <Translate id="lab.latent">latent size</Translate>, [{ value: '1', label: '1' }, { value: '2', label: '2' }], (v) => (v === '1' ? 1 : 2), String(c.latent))}
         {select('batch', <Translate id="lab.batch">batch</Translate>, LAB_BATCHES.map((b) => ({ value: String(b), label: String(b) })), Number, String(c.batch))}
         {select('backend', <Translate id="lab.backendChoice">backend</Translate>, ['auto', 'webgpu', 'webgl', 'cpu'].map((b) => ({ value: b, label: b })), (v) => v as LabConfig['backend'], c.backend)}
