@@ -162,7 +162,7 @@ test('the wasm speed-ups: GENLAB_WASM_ACCEL=0 leaves them out and says so; the c
 });
 
 test('the wasm speed-ups are left out on a tfjs version they were not tested with', async () => {
-  const { wasmAccelDecision, WASM_ACCEL_TFJS_VERSION } = await import('../../src/genlab/src/backend/wasm-accel');
+  const { wasmAccelDecision, WASM_ACCEL_TFJS_VERSION } = await import('../../src/genlab/src/backend/wasm-accel.js');
   assert.equal(WASM_ACCEL_TFJS_VERSION, tf.version_core, 'the installed tfjs is the tested one');
   assert.deepEqual(wasmAccelDecision({}, { core: WASM_ACCEL_TFJS_VERSION, wasm: WASM_ACCEL_TFJS_VERSION }), { enabled: true });
   assert.deepEqual(wasmAccelDecision({}, { core: '4.23.0', wasm: '4.23.0' }), { enabled: false, reason: `tfjs 4.23.0, tested with ${WASM_ACCEL_TFJS_VERSION}` });
