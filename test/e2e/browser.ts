@@ -44,6 +44,6 @@ export async function serveSite(root: string, outDir: string, baseUrl = '/'): Pr
     ['node_modules/@docusaurus/core/bin/docusaurus.mjs', 'serve', '--dir', outDir, '--port', String(port), '--host', '127.0.0.1', '--no-open'],
     { cwd: root, stdio: 'ignore', env: { ...process.env, SITE_BASE_URL: baseUrl } },
   );
-  await waitForServer(`${base}${baseUrl}`, 60_000);
+  await waitForServer(`${base}${baseUrl}`, 180_000);
   return { base: `${base}${baseUrl.replace(/\/$/, '')}`, stop: () => server.exitCode === null && server.kill('SIGTERM') };
 }
