@@ -18,8 +18,10 @@ export default async function createConfig(): Promise<Config> {
   return {
     title: 'genlab',
     tagline: 'Generative models in TypeScript, from the math to real training',
-    url: 'https://genlab.example',
-    baseUrl: '/',
+    // A deployment (.github/workflows/pages.yml) sets both, e.g. SITE_URL=https://owner.github.io
+    // and SITE_BASE_URL=/genlab/; the base URL must start and end with '/'.
+    url: process.env.SITE_URL || 'https://genlab.example',
+    baseUrl: process.env.SITE_BASE_URL || '/',
     favicon: 'img/favicon.svg',
     onBrokenLinks: 'throw',
     onBrokenAnchors: 'throw',

@@ -137,3 +137,35 @@ test('GENLAB_BACKEND picks the backend, and a bad value is an error', () => {
   assert.equal(bad.status, 3);
   assert.match(bad.out, /backend 'quantum' is not usable here: unknown backend name/);
 });
+
+test('the wasm speed-ups: GENLAB_WASM_ACCEL=0 leaves them out and says so; the conv filter gradient stays', () => {
+  const code = `
+    const tf = require('@tensorflow/tfjs');
+    require('./src/genlab/src/backend').setupBackend('wasm').then(async (c) => {
+      const x = tf.randomNormal([2, 6, 6, 1], 0, 1, 'float32', 1);
+      const w = tf.randomNormal([3, 3, 1, 2], 0, 1, 'float32', 2);
+      const g = tf.grad((w) => tf.conv2d(x, w, 1, 'same').sum())(w);
+      console.log(JSON.stringify({ line: c.line, fusedMatMul: tf.getKernel('_FusedMatMul', 'wasm').kernelFunc.name, gradFinite: (await g.data()).every(Number.isFinite) }));
+    });`;
+  const run = (env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, GENLAB_WASM_THREADS: '1', ...env }, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { line: string; fusedMatMul: string; gradFinite: boolean };
+  };
+  const off = run({ GENLAB_WASM_ACCEL: '0' });
+  assert.match(off.line, /^genlab backend: wasm \[WebAssembly, .*, genlab speed-ups off \(GENLAB_WASM_ACCEL=0\)\]$/);
+  assert.notEqual(off.fusedMatMul, 'fusedMatMul', 'the built-in fused matmul');
+  assert.ok(off.gradFinite, 'a conv model still trains: Conv2DBackpropFilter is core');
+  const on = run({});
+  assert.doesNotMatch(on.line, /speed-ups off/);
+  assert.equal(on.fusedMatMul, 'fusedMatMul');
+});
+
+test('the wasm speed-ups are left out on a tfjs version they were not tested with', async () => {
+  const { wasmAccelDecision, WASM_ACCEL_TFJS_VERSION } = await import('../../src/genlab/src/backend/wasm-accel.js');
+  assert.equal(WASM_ACCEL_TFJS_VERSION, tf.version_core, 'the installed tfjs is the tested one');
+  assert.deepEqual(wasmAccelDecision({}, { core: WASM_ACCEL_TFJS_VERSION, wasm: WASM_ACCEL_TFJS_VERSION }), { enabled: true });
+  assert.deepEqual(wasmAccelDecision({}, { core: '4.23.0', wasm: '4.23.0' }), { enabled: false, reason: `tfjs 4.23.0, tested with ${WASM_ACCEL_TFJS_VERSION}` });
+  assert.deepEqual(wasmAccelDecision({}, { core: WASM_ACCEL_TFJS_VERSION, wasm: '5.0.0' }), { enabled: false, reason: `tfjs-backend-wasm 5.0.0, tested with ${WASM_ACCEL_TFJS_VERSION}` });
+  assert.equal(wasmAccelDecision({ GENLAB_WASM_ACCEL: 'off' }, { core: WASM_ACCEL_TFJS_VERSION }).enabled, false);
+});

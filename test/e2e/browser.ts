@@ -32,15 +32,18 @@ async function waitForServer(url: string, ms: number): Promise<void> {
   }
 }
 
-/** `docusaurus serve` of a built site on a free local port; `stop()` ends it. */
-export async function serveSite(root: string, outDir: string): Promise<{ base: string; stop: () => void }> {
+/**
+ * `docusaurus serve` of a built site on a free local port; `stop()` ends it. A site built with
+ * another `baseUrl` is served under it (`base` then ends with it, without the final '/').
+ */
+export async function serveSite(root: string, outDir: string, baseUrl = '/'): Promise<{ base: string; stop: () => void }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server: ChildProcess = spawn(
     process.execPath,
     ['node_modules/@docusaurus/core/bin/docusaurus.mjs', 'serve', '--dir', outDir, '--port', String(port), '--host', '127.0.0.1', '--no-open'],
-    { cwd: root, stdio: 'ignore' },
+    { cwd: root, stdio: 'ignore', env: { ...process.env, SITE_BASE_URL: baseUrl } },
   );
-  await waitForServer(`${base}/`, 180_000); // docusaurus serve can take a minute to start on a busy machine
-  return { base, stop: () => server.exitCode === null && server.kill('SIGTERM') };
+  await waitForServer(`${base}${baseUrl}`, 180_000); // docusaurus serve can take a minute to start on a busy machine
+  return { base: `${base}${baseUrl.replace(/\/$/, '')}`, stop: () => server.exitCode === null && server.kill('SIGTERM') };
 }

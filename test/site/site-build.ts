@@ -32,8 +32,9 @@ function walk(dir: string): string[] {
     });
 }
 
-export function inputsHash(): string {
+export function inputsHash(baseUrl = '/'): string {
   const h = createHash('sha256');
+  h.update(`baseUrl ${baseUrl}\0`);
   const files = [
     ...['docs', 'i18n', 'src', 'static', 'recipes', 'notebooks', 'scripts/notebook-pages', 'test/site/fixtures/pages'].flatMap((d) => walk(join(ROOT, d))),
     ...['docusaurus.config.ts', 'sidebars.ts', 'package-lock.json', 'scripts/render-notebooks.ts'].map((f) => join(ROOT, f)),
@@ -47,7 +48,7 @@ export function inputsHash(): string {
   return h.digest('hex').slice(0, 16);
 }
 
-let memo: SiteBuild | undefined;
+const memo = new Map<string, SiteBuild>();
 
 /** Notebooks published only in the test build: the hostile corpus and the Jupyter-math fixture. */
 export const FIXTURE_NOTEBOOKS = join(ROOT, 'test', 'site', 'fixtures', 'pages');
@@ -58,30 +59,40 @@ export function renderNotebooks(): void {
   if (r.status !== 0) throw new Error(`render-notebooks failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-export function ensureSiteBuild(): SiteBuild {
-  if (memo) return memo;
+/**
+ * The site built once per set of inputs. `baseUrl` other than '/' builds it to be served under
+ * that path (SITE_BASE_URL, as the GitHub Pages workflow does), cached apart from the root build.
+ */
+export function ensureSiteBuild(baseUrl = '/'): SiteBuild {
+  const known = memo.get(baseUrl);
+  if (known) return known;
   renderNotebooks();
-  const dir = join(CACHE, inputsHash());
+  const cache = baseUrl === '/' ? CACHE : join(CACHE, `base${baseUrl.replace(/[^a-z0-9]+/gi, '-')}`);
+  const dir = join(cache, inputsHash(baseUrl));
   const outDir = join(dir, 'build');
   const result = join(dir, 'result.json');
   if (existsSync(result) && existsSync(outDir)) {
     const r = JSON.parse(readFileSync(result, 'utf8')) as Omit<SiteBuild, 'reused' | 'outDir'>;
-    memo = { ...r, outDir, reused: true };
-    return memo;
+    const reused = { ...r, outDir, reused: true };
+    memo.set(baseUrl, reused);
+    return reused;
   }
-  rmSync(CACHE, { recursive: true, force: true }); // older builds
+  // Older builds of the same base URL (the root build keeps the other bases' folders).
+  if (existsSync(cache)) for (const n of readdirSync(cache)) if (!n.startsWith('base-')) rmSync(join(cache, n), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const t0 = Date.now();
   const r = spawnSync(process.execPath, ['node_modules/@docusaurus/core/bin/docusaurus.mjs', 'build', '--no-minify', '--out-dir', outDir], {
     cwd: ROOT,
     encoding: 'utf8',
-    timeout: 900_000,
-    env: { ...process.env, NO_UPDATE_NOTIFIER: '1' },
+    timeout: 1_800_000,
+    env: { ...process.env, NO_UPDATE_NOTIFIER: '1', SITE_BASE_URL: baseUrl },
   });
   const built = { status: r.status ?? 1, log: `${r.stdout}\n${r.stderr}${r.error ? `\n${r.error.message}` : ''}`, seconds: (Date.now() - t0) / 1000 };
-  if (built.status === 0) writeFileSync(result, JSON.stringify(built));
-  memo = { ...built, outDir, reused: false };
-  return memo;
+  // Only a finished build is reused (a timed-out one has status null, and r.error says so).
+  if (built.status === 0 && !r.error) writeFileSync(result, JSON.stringify(built));
+  const fresh = { ...built, outDir, reused: false };
+  memo.set(baseUrl, fresh);
+  return fresh;
 }
 
 /** The site path of a notebook's page: docs/notebooks/05-vae-elbo.mdx → /notebooks/vae-elbo (number prefix dropped, as Docusaurus does). */

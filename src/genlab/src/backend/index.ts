@@ -1,6 +1,7 @@
 /// <reference types="@webgpu/types" />
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmKernels } from './wasm-kernels';
+import { installWasmAccel } from './wasm-accel';
+import { registerConvFilterGradient } from './wasm-conv-filter';
 import { prepareWasmThreads, wantedWasmThreads } from './wasm-threads';
 import { probeAdapterQuietly, summarizeAdapter } from './webgpu-probe';
 
@@ -131,6 +132,7 @@ async function tryWebgpu(auto: boolean): Promise<string> {
 interface WasmModule {
   setThreadsCount?: (n: number) => void;
   getThreadsCount?: () => number;
+  version_wasm?: string;
 }
 
 async function tryWasm(): Promise<string> {
@@ -138,10 +140,11 @@ async function tryWasm(): Promise<string> {
   // Node's import() of the CJS package exposes named exports; the offline bundle's loader hook
   // (scripts/bundle/runtime.ts) only a default export.
   const wasm: WasmModule = typeof mod.setThreadsCount === 'function' ? mod : (mod.default ?? {});
-  registerWasmKernels();
-  // Node gets tfjs's threaded build only through genlab's workaround (wasm-threads.ts).
+  registerConvFilterGradient(); // core: a conv model cannot train on wasm without it
+  const accel = installWasmAccel(wasm.version_wasm);
+  // Node gets tfjs's threaded build only through genlab's workaround (wasm-threads.ts), one of the speed-ups.
   const plan =
-    tf.findBackend('wasm') == null && wasm.setThreadsCount ? prepareWasmThreads(wantedWasmThreads(), wasm.setThreadsCount) : undefined;
+    accel.enabled && tf.findBackend('wasm') == null && wasm.setThreadsCount ? prepareWasmThreads(wantedWasmThreads(), wasm.setThreadsCount) : undefined;
   try {
     await activate('wasm');
   } finally {
@@ -150,7 +153,7 @@ async function tryWasm(): Promise<string> {
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
   const n = wasm.getThreadsCount?.() ?? 1;
   const threads = n > 1 ? `${n} threads` : `single-threaded${plan?.reason ? ` (${plan.reason})` : ''}`;
-  return `WebAssembly, ${simd}, ${threads}`;
+  return `WebAssembly, ${simd}, ${threads}${accel.enabled ? '' : `, genlab speed-ups off (${accel.reason})`}`;
 }
 
 async function tryCpu(): Promise<string> {

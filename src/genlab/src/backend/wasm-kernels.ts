@@ -56,13 +56,13 @@ import { installFusedAdam, uninstallFusedAdam } from './wasm-adam';
 import { reverseKernel, tileKernel } from './wasm-elementwise';
 import { tanhKernel } from './wasm-tanh';
 import type { KernelArgs } from './wasm-heap';
+import { asTensor, checkSupported, registerConvFilterGradient } from './wasm-conv-filter';
 
-type Conv2DBackpropFilterAttrs = tf.Conv2DBackpropFilterAttrs;
 type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
 
 /** Kernels installed by {@link registerWasmKernels}, by kernel name. */
 export const OVERRIDDEN_KERNELS = [
-  tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Tanh,
+  tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Tanh,
 ] as const;
 export type OverriddenKernel = (typeof OVERRIDDEN_KERNELS)[number];
 
@@ -94,76 +94,12 @@ function callBuiltin(kernelName: string, args: KernelArgs): tf.TensorInfo {
 }
 
 /**
- * Kernel inputs arrive as Tensors when the kernel is run through
- * `engine.runKernel` (every op and gradient does this). Tf ops need Tensors, so
- * a bare TensorInfo is rejected instead of being wrapped in an untracked Tensor
- * whose disposal would free data the caller owns.
- */
-function asTensor(info: tf.TensorInfo | undefined, name: string): tf.Tensor {
-  if (info instanceof tf.Tensor) return info;
-  throw new Error(`genlab wasm conv kernel: input '${name}' must be a tf.Tensor (run it through tf.engine().runKernel)`);
-}
-
-/** Rejects what the composed kernels do not implement, with a message saying so. */
-function checkSupported(kernel: string, dataFormat: string, convInfo: tf.backend_util.Conv2DInfo): void {
-  if (dataFormat !== 'NHWC') {
-    throw new Error(`genlab wasm ${kernel}: only dataFormat 'NHWC' is supported, got '${dataFormat}'`);
-  }
-  if (convInfo.dilationHeight !== 1 || convInfo.dilationWidth !== 1) {
-    throw new Error(`genlab wasm ${kernel}: only dilation 1 is supported`);
-  }
-}
-
-/**
- * Conv2DBackpropFilter as colᵀ · dy (see file comment). Why this shape of
- * computation: the heavy lifting is one BatchMatMul without transpose flags,
- * and the im2col copy is one depthwise conv instead of kh·kw slow StridedSlices.
- *
- * Returns a Tensor created inside `tf.tidy`: the engine's runKernelFunc passes
- * kernel outputs that already are Tensors (they have `rank`) straight through
- * instead of wrapping them with makeTensorFromTensorInfo, so the tensor is
- * counted exactly once and owned by the caller's scope like any op result.
- */
-function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.Tensor {
-  const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  const x = asTensor(args.inputs.x, 'x') as tf.Tensor4D;
-  const dy = asTensor(args.inputs.dy, 'dy') as tf.Tensor4D;
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
-  const convInfo = tf.backend_util.computeConv2DInfo(
-    x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, tf.backend_util.convertConv2DDataFormat(dataFormat),
-  );
-  checkSupported('Conv2DBackpropFilter', dataFormat, convInfo);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = convInfo;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = convInfo;
-  const m = batchSize * outHeight * outWidth;
-
-  return tf.tidy(() => {
-    // im2col by a depthwise conv with one-hot filters: output channel ci·KK + (i·kw + j)
-    // of tap (i, j) copies x_pad[b, oh·s+i, ow·s+j, ci] exactly (1·v plus zeros).
-    const kk = kh * kw;
-    const oneHot = tf.reshape(tf.eye(kk), [kh, kw, 1, kk]);
-    const taps = inChannels === 1 ? oneHot : tf.tile(oneHot, [1, 1, inChannels, 1]);
-    const explicit: tf.backend_util.ExplicitPadding = [
-      [0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0],
-    ];
-    const col = tf.depthwiseConv2d(x, taps as tf.Tensor4D, [sh, sw], explicit); // [N, oH, oW, inC·KK]
-    if (col.shape[1] !== outHeight || col.shape[2] !== outWidth) {
-      throw new Error(`genlab wasm Conv2DBackpropFilter: im2col gave [${col.shape}], dy is [${dy.shape}]`);
-    }
-    // Explicit transpose then a flag-free matmul: [inC·KK, M] · [M, outC].
-    const colT = tf.transpose(tf.reshape(col, [m, inChannels * kk]));
-    const dW = tf.matMul(colT, tf.reshape(dy, [m, outChannels])); // rows (ci, i, j)
-    return tf.transpose(tf.reshape(dW, [inChannels, kh, kw, outChannels]), [1, 2, 0, 3]);
-  });
-}
-
-/**
  * Conv2DBackpropInput as one stride-1 forward Conv2D producing all s² output
  * phases, then depth-to-space (see file comment). Why: the built-in wasm kernel
  * is a scalar loop while Conv2D runs on XNNPACK (2.5-4x faster on the DCGAN /
  * conv-VAE shapes, bench/NOTES.md); for one-channel dx with stride > 1 the
  * built-in stays faster and is delegated to. Returns a Tensor (see
- * conv2DBackpropFilter) or, when delegating, the built-in's TensorInfo.
+ * wasm-conv-filter.ts) or, when delegating, the built-in's TensorInfo.
  */
 function conv2DBackpropInput(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -239,7 +175,7 @@ function transposeLast2(t: tf.Tensor): tf.Tensor {
 /**
  * BatchMatMul with transpose flags as Transpose + flag-free built-in matmul
  * (see file comment). Flag-free calls and non-float32 inputs go straight to the
- * built-in kernel. Returns a Tensor created inside `tf.tidy` (see conv2DBackpropFilter).
+ * built-in kernel. Returns a Tensor created inside `tf.tidy` (see wasm-conv-filter.ts).
  */
 function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.TensorInfo {
   const { transposeA, transposeB } = (args.attrs ?? {}) as unknown as tf.BatchMatMulAttrs;
@@ -333,7 +269,6 @@ export function registerWasmKernels(options: { kernels?: readonly OverriddenKern
   unregisterWasmKernels();
   registeredOptions = wanted;
   const funcs: Record<OverriddenKernel, tf.KernelFunc> = {
-    [tf.Conv2DBackpropFilter]: conv2DBackpropFilter as unknown as tf.KernelFunc,
     [tf.Conv2DBackpropInput]: conv2DBackpropInput as unknown as tf.KernelFunc,
     [tf.BatchMatMul]: batchMatMul as unknown as tf.KernelFunc,
     [tf._FusedMatMul]: fusedMatMul as unknown as tf.KernelFunc,
@@ -342,6 +277,7 @@ export function registerWasmKernels(options: { kernels?: readonly OverriddenKern
     [tf.Reverse]: reverseKernel(callBuiltin) as unknown as tf.KernelFunc,
     [tf.Tanh]: tanhKernel(callBuiltin) as unknown as tf.KernelFunc,
   };
+  registerConvFilterGradient(); // not a speed-up: training needs it, and it is never unregistered
   for (const kernelName of options.kernels ?? OVERRIDDEN_KERNELS) {
     const existing = tf.getKernel(kernelName, 'wasm');
     if (existing != null) {

@@ -5,7 +5,7 @@ import { normalSeed } from '../random';
  * z ~ N(0, I), shape [n, latentDim]: the prior p(z) of every GAN and VAE here. The site's demo
  * page calls this same function, so a seed names the same latent points in training, in the
  * notebooks and in the browser (TensorFlow.js draws seeded normals in JavaScript, identically on
- * every backend). Seed 0 is a seed like any other (see {@link normalSeed}).
+ * every backend). Seed 0 is a seed like any other (tf.randomNormal would read 0 as "no seed"; random.ts maps it).
  */
 export function sampleLatent(n: number, latentDim: number, seed?: number): tf.Tensor2D {
   return tf.randomNormal([n, latentDim], 0, 1, 'float32', normalSeed(seed));
