@@ -1,5 +1,6 @@
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
+import cachePerBaseUrl from './src/plugins/cache-per-base-url';
 import genlabSources from './src/plugins/genlab-sources';
 import rehypeKatexErrors from './src/plugins/katex-errors';
 
@@ -72,7 +73,7 @@ export default async function createConfig(): Promise<Config> {
         },
       ],
     ],
-    plugins: [genlabSources],
+    plugins: [genlabSources, cachePerBaseUrl],
     themeConfig: {
       navbar: {
         title: 'genlab',

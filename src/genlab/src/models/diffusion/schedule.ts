@@ -11,6 +11,7 @@
  * ᾱ_T ≈ 4·10⁻⁵ for the linear schedule and products of a thousand factors are where float32 drifts.
  */
 
+/** Ho et al.'s linear β_t from 10⁻⁴ to 0.02, or Nichol & Dhariwal's cosine ᾱ_t. */
 export type ScheduleKind = 'linear' | 'cosine';
 
 export interface NoiseSchedule {
