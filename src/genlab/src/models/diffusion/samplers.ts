@@ -17,6 +17,8 @@ export interface SamplerOptions {
   clip?: [number, number];
   /** Called after each step with t (the step just reached) and x_t; the tensor is disposed afterwards. */
   onStep?: (t: number, xt: tf.Tensor) => void;
+  /** Called once with x_T before the first step (a drawn trajectory starts there); disposed afterwards. */
+  onStart?: (xT: tf.Tensor) => void;
 }
 
 /**
@@ -73,6 +75,7 @@ export function ancestralSample(
   options: SamplerOptions & { variance?: 'beta' | 'posterior' },
 ): tf.Tensor {
   const { rng, labels, x: xT } = prepare(denoiser, options);
+  options.onStart?.(xT);
   let x = xT;
   for (let t = schedule.steps; t >= 1; t--) {
     const next = tf.tidy(() => {
@@ -118,6 +121,7 @@ export function ddimSample(denoiser: Denoiser, schedule: NoiseSchedule, options:
   const eta = options.eta ?? 0;
   const taus = samplingTimesteps(schedule.steps, options.steps);
   const { rng, labels, x: xT } = prepare(denoiser, options);
+  options.onStart?.(xT);
   let x = xT;
   taus.forEach((t, i) => {
     const tPrev = i + 1 < taus.length ? taus[i + 1] : 0;
