@@ -1,21 +1,24 @@
-// The lab: train a small GAN or VAE on 2-D data in the page, and watch it. The training run is a
-// LabSession (session.ts, tested in Node); this file owns the loop, the canvases and the controls.
+// The lab: train a small GAN, VAE or diffusion model on 2-D data in the page, and watch it. The
+// training run is a LabSession (session.ts) or a DiffusionSession (diffusion-session.ts), both tested
+// in Node; this file owns the loop, the canvases and the controls.
 // Work happens only while playing (one requestAnimationFrame chain, none while paused), every
 // tensor a frame makes is freed before the next, and leaving the page disposes the run.
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import Link from '@docusaurus/Link';
 import Translate, { translate } from '@docusaurus/Translate';
 import { configToSearch, DEFAULT_CONFIG, LAB_BATCHES, LAB_LEARNING_RATES, MAX_DRAWN, parseConfig, round2, type LabConfig } from './config';
-import { ARROWS, LAB_GRID, LabSession, type GanViews, type VaeViews } from './session';
+import { ARROWS, LAB_GRID, LabSession } from './session';
+import { createLabRun, DiffusionSession, type LabRun, type LabViews } from './diffusion-session';
 import type {} from './hook';
 import { loadLabRuntime, type LabRuntime } from './runtime';
 import {
   clear, COLORS, downsample, drawArrows, drawAxes, drawCurves, drawHeatMap, drawLines, drawPoints, drawPosteriors, fromPx, fromPy, PALETTE, toPx, toPy, VIEW_SIZE,
   type Series,
 } from './draw';
+import { drawForward, drawTrajectories } from './draw-diffusion';
 import styles from './styles.module.css';
 
-type Views = GanViews | VaeViews;
+type Views = LabViews;
 type Arrows = 'both' | 'non-saturating' | 'minimax';
 
 interface Readout {
@@ -27,10 +30,15 @@ interface Readout {
   viewsStep: number;
   gan?: { covered?: number; meanDFake: number; gradNs: number; gradMm: number; jsd: number; value: number; valueAtOptimum: number; lD?: number; lG?: number };
   vae?: { loss?: number; reconstruction?: number; kl?: number };
+  diffusion?: { loss?: number; covered?: number };
 }
 
 const HIDDEN_CHOICES = ['16-16', '32-32', '64-64', '128-128', '32-32-32', '64-64-64'];
 const DECODER_STDS = [0.05, 0.1, 0.2, 0.5];
+const DIFFUSION_STEPS = [20, 50, 100, 200, 500];
+const SAMPLER_STEPS = [5, 10, 20, 50, 100];
+/** Sampling costs T (or S) network calls: while playing, a diffusion run redraws its views at most this often (ms). */
+const DIFFUSION_REDRAW_MS = 1000;
 
 
 function FormulaLink({ to, children }: { to: string; children: React.ReactNode }): React.ReactElement {
@@ -67,8 +75,9 @@ export function Lab(): React.ReactElement {
   const [link, setLink] = useState('');
   const [seedText, setSeedText] = useState<string | null>(null);
   const [cursor, setCursor] = useState<[number, number]>([0, 0]);
+  const [noiseT, setNoiseT] = useState(50);
 
-  const session = useRef<LabSession | null>(null);
+  const session = useRef<LabRun | null>(null);
   const views = useRef<Views | undefined>(undefined);
   const playingRef = useRef(false);
   const slowRef = useRef(false);
@@ -116,7 +125,7 @@ export function Lab(): React.ReactElement {
     timer.current = { raf: 0, timeout: 0 };
   }, []);
 
-  const draw = useCallback((s: LabSession, v: Views) => {
+  const draw = useCallback((s: LabRun, v: Views) => {
     const ctxs = Object.fromEntries(Object.entries(canvases).map(([k, r]) => [k, r.current?.getContext('2d') ?? null])) as Record<keyof typeof canvases, CanvasRenderingContext2D | null>;
     const { main, dStar, latent, curves } = ctxs;
     const drawn = s.config.data === 'drawn' ? draft.current ?? s.config.drawn : null;
@@ -147,6 +156,9 @@ export function Lab(): React.ReactElement {
         ];
         drawCurves(curves, series, [-Math.log(4)]);
       }
+    } else if (v.kind === 'diffusion') {
+      if (main) drawTrajectories(main, s.realShown, v.fake, v.trajectories);
+      if (curves) drawCurves(curves, [{ label: '‖ε − ε_θ(x_t, t)‖²', color: COLORS.d, points: downsample(s.history.loss) }], [0]);
     } else {
       if (main) {
         clear(main);
@@ -175,7 +187,7 @@ export function Lab(): React.ReactElement {
         ], [0]);
       }
     }
-    if (latent) {
+    if (latent && v.kind !== 'diffusion') {
       clear(latent);
       drawAxes(latent);
       drawPoints(latent, s.realShown, 'rgba(0,0,0,0.25)', 1.4);
@@ -187,8 +199,19 @@ export function Lab(): React.ReactElement {
     }
   }, []);
 
+  /** The forward view: the shown data noised to step t (the frames are computed once per run). */
+  const showForward = useCallback(async (s: LabRun, t: number) => {
+    if (!(s instanceof DiffusionSession)) return;
+    const frames = await s.forward();
+    const ctx = canvases.dStar.current?.getContext('2d');
+    if (session.current !== s || !ctx) return;
+    const step = Math.max(0, Math.min(s.schedule.steps, t));
+    drawForward(ctx, frames[step], step === 0 ? 1 : s.schedule.alphaBars[step - 1]);
+  }, []);
+  const noiseTRef = useRef(noiseT);
+
   /** Reads the run's numbers into the page after any change of the weights. */
-  const show = useCallback(async (s: LabSession, rt: LabRuntime) => {
+  const show = useCallback(async (s: LabRun, rt: LabRuntime) => {
     // A reset may free the run while this awaits: check before each use of its tensors.
     if (session.current !== s) return;
     await s.flush();
@@ -197,6 +220,7 @@ export function Lab(): React.ReactElement {
     if (session.current !== s) return;
     views.current = v;
     draw(s, v);
+    void showForward(s, noiseTRef.current);
     const r = rate.current;
     const stepsPerSecond = r.length > 1 && r[r.length - 1].t > r[0].t ? ((r[r.length - 1].step - r[0].step) * 1000) / (r[r.length - 1].t - r[0].t) : 0;
     const h = s.history;
@@ -209,8 +233,9 @@ export function Lab(): React.ReactElement {
       viewsStep: s.step,
       gan: v.kind === 'gan' ? { covered: v.covered, meanDFake: v.meanDFake, gradNs: v.meanGrad.nonSaturating, gradMm: v.meanGrad.minimax, jsd: v.jsd, value: v.value, valueAtOptimum: v.valueAtOptimum, lD: h.d[h.d.length - 1], lG: h.g[h.g.length - 1] } : undefined,
       vae: v.kind === 'vae' ? { loss: h.loss[h.loss.length - 1], reconstruction: h.reconstruction[h.reconstruction.length - 1], kl: h.kl[h.kl.length - 1] } : undefined,
+      diffusion: v.kind === 'diffusion' ? { loss: h.loss[h.loss.length - 1], covered: v.covered } : undefined,
     });
-  }, [draw]);
+  }, [draw, showForward]);
 
   // A new run whenever the configuration (or the backend) changes; the old one is freed first.
   useEffect(() => {
@@ -223,7 +248,7 @@ export function Lab(): React.ReactElement {
       setReadout(undefined);
       return;
     }
-    const s = new LabSession(runtime, config);
+    const s = createLabRun(runtime, config);
     session.current = s;
     rate.current = [];
     window.__genlabLab = { config: () => s.config, history: () => s.history, views: () => views.current, weights: () => s.weights() };
@@ -261,7 +286,7 @@ export function Lab(): React.ReactElement {
       while (rate.current.length > 2 && now - rate.current[0].t > 2000) rate.current.shift();
       // The views cost about as much as a few steps: redraw them a few times a second, not every frame.
       const done = Boolean(s.config.stopAt && s.step >= s.config.stopAt);
-      if (slowRef.current || done || !playingRef.current || now - lastShown.current > 150) {
+      if (slowRef.current || done || !playingRef.current || now - lastShown.current > (s instanceof DiffusionSession ? DIFFUSION_REDRAW_MS : 150)) {
         lastShown.current = now;
         await show(s, runtime);
       }
@@ -299,8 +324,8 @@ export function Lab(): React.ReactElement {
     stop();
     busy.current = true;
     try {
-      if (what === 'd') s.discriminatorStep();
-      else if (what === 'g') s.generatorStep();
+      if (what === 'd' && s instanceof LabSession) s.discriminatorStep();
+      else if (what === 'g' && s instanceof LabSession) s.generatorStep();
       else s.trainStep();
       await show(s, runtime);
     } finally {
@@ -316,6 +341,12 @@ export function Lab(): React.ReactElement {
 
   // Unmounting stops the loop (the run's effect frees the tensors).
   useEffect(() => stop, [stop]);
+
+  useEffect(() => {
+    noiseTRef.current = noiseT;
+    const s = session.current;
+    if (s) void showForward(s, noiseT);
+  }, [noiseT, showForward]);
 
   useEffect(() => {
     arrowsRef.current = arrows;
@@ -391,7 +422,9 @@ export function Lab(): React.ReactElement {
     );
   }
   const ready = Boolean(config && runtime && runtime.wanted === config.backend);
-  const gan = config?.model !== 'vae';
+  const model = config?.model ?? 'gan';
+  const gan = model === 'gan';
+  const diffusion = model === 'diffusion';
   const r = readout;
   const select = <K extends keyof LabConfig>(key: K, label: React.ReactNode, options: { value: string; label: string }[], toValue: (s: string) => LabConfig[K], current: string) => (
     <label className={styles.field}>
@@ -419,7 +452,8 @@ export function Lab(): React.ReactElement {
       data-d-steps={r?.dSteps}
       data-g-steps={r?.gSteps}
       data-tensors={r?.tensors}
-      data-covered={r?.gan?.covered}
+      data-covered={r?.gan?.covered ?? r?.diffusion?.covered}
+      data-noise-t={diffusion ? Math.min(noiseT, c.diffusionSteps) : undefined}
       data-grad-ns={r?.gan?.gradNs}
       data-grad-mm={r?.gan?.gradMm}
       data-d-fake={r?.gan?.meanDFake}
@@ -485,7 +519,7 @@ export function Lab(): React.ReactElement {
       </div>
 
       <div className={styles.settings}>
-        {select('model', <Translate id="lab.model">model</Translate>, [{ value: 'gan', label: 'GAN' }, { value: 'vae', label: 'VAE' }], (v) => v as LabConfig['model'], c.model)}
+        {select('model', <Translate id="lab.model">model</Translate>, [{ value: 'gan', label: 'GAN' }, { value: 'vae', label: 'VAE' }, { value: 'diffusion', label: translate({ id: 'lab.model.diffusion', message: 'diffusion' }) }], (v) => v as LabConfig['model'], c.model)}
         {select('data', <Translate id="lab.data">data</Translate>, [
           { value: 'ring8', label: translate({ id: 'lab.data.ring8', message: '8 Gaussians on a ring' }) },
           { value: 'ring', label: translate({ id: 'lab.data.ring', message: 'ring' }) },
@@ -503,6 +537,18 @@ export function Lab(): React.ReactElement {
             {select('lrD', <Translate id="lab.lrD">D learning rate</Translate>, rates, Number, String(c.lrD))}
             {select('lrG', <Translate id="lab.lrG">G learning rate</Translate>, rates, Number, String(c.lrG))}
           </>
+        ) : diffusion ? (
+          <>
+            {select('lrV', <Translate id="lab.lrV">learning rate</Translate>, rates, Number, String(c.lrV))}
+            {select('diffusionSteps', <Translate id="lab.diffusionSteps">noising steps T</Translate>, Array.from(new Set([...DIFFUSION_STEPS, c.diffusionSteps])).map((v) => ({ value: String(v), label: String(v) })), Number, String(c.diffusionSteps))}
+            {select('sampler', <Translate id="lab.sampler">sampler</Translate>, [
+              { value: 'ancestral', label: translate({ id: 'lab.sampler.ancestral', message: 'ancestral (T steps)' }) },
+              { value: 'ddim', label: translate({ id: 'lab.sampler.ddim', message: 'DDIM, deterministic' }) },
+            ], (v) => v as LabConfig['sampler'], c.sampler)}
+            {c.sampler === 'ddim'
+              ? select('samplerSteps', <Translate id="lab.samplerSteps">DDIM steps</Translate>, Array.from(new Set([...SAMPLER_STEPS, c.samplerSteps])).filter((v) => v <= c.diffusionSteps).map((v) => ({ value: String(v), label: String(v) })), Number, String(c.samplerSteps))
+              : null}
+          </>
         ) : (
           <>
             {select('lrV', <Translate id="lab.lrV">learning rate</Translate>, rates, Number, String(c.lrV))}
@@ -510,7 +556,7 @@ export function Lab(): React.ReactElement {
           </>
         )}
         {select('hidden', <Translate id="lab.hidden">hidden layers</Translate>, Array.from(new Set([...HIDDEN_CHOICES, c.hidden.join('-')])).map((h) => ({ value: h, label: h.replace(/-/g, ' × ') })), (v) => v.split('-').map(Number), c.hidden.join('-'))}
-        {select('latent', <Translate id="lab.latent">latent size</Translate>, [{ value: '1', label: '1' }, { value: '2', label: '2' }], (v) => (v === '1' ? 1 : 2), String(c.latent))}
+        {diffusion ? null : select('latent', <Translate id="lab.latent">latent size</Translate>, [{ value: '1', label: '1' }, { value: '2', label: '2' }], (v) => (v === '1' ? 1 : 2), String(c.latent))}
         {select('batch', <Translate id="lab.batch">batch</Translate>, LAB_BATCHES.map((b) => ({ value: String(b), label: String(b) })), Number, String(c.batch))}
         {select('backend', <Translate id="lab.backendChoice">backend</Translate>, ['auto', 'webgpu', 'webgl', 'cpu'].map((b) => ({ value: b, label: b })), (v) => v as LabConfig['backend'], c.backend)}
         {gan ? (
@@ -548,12 +594,19 @@ export function Lab(): React.ReactElement {
         {!gan && r?.vae ? (
           <span>−ELBO <b>{fmt(r.vae.loss)}</b> · KL <b>{fmt(r.vae.kl)}</b></span>
         ) : null}
+        {diffusion && r?.diffusion ? (
+          <>
+            <span>‖ε − ε_θ‖² <b>{fmt(r.diffusion.loss)}</b></span>
+            {r.diffusion.covered !== undefined ? <span data-testid="lab-covered"><Translate id="lab.covered">modes covered</Translate> <b>{r.diffusion.covered}/8</b></span> : null}
+          </>
+        ) : null}
         {c.stopAt ? <span><Translate id="lab.stopAt" values={{ step: c.stopAt }}>{'pauses at step {step}'}</Translate></span> : null}
       </div>
 
       <div className={styles.views}>
         <View testId="lab-view-main"
           title={gan ? <Translate id="lab.view.d">Discriminator D(x), data (black), generated points (purple) and the generator's pull</Translate>
+            : diffusion ? <Translate id="lab.view.reverse">Data (grey), samples (purple), and the way of a few points from x_T (open circle) to x_0 through the sampler's steps</Translate>
             : <Translate id="lab.view.vaeData">Data (grey), decoded prior samples (purple), and x → reconstruction for a few points</Translate>}
           formula={gan ? (
             <>
@@ -561,7 +614,8 @@ export function Lab(): React.ReactElement {
               <span className={styles.legend} style={{ color: COLORS.minimax }}>→ −∂log(1 − D)/∂x</span>{' '}
               <FormulaLink to="/formulas/gan-losses"><Translate id="lab.link.losses">the two generator losses</Translate></FormulaLink>
             </>
-          ) : <FormulaLink to="/formulas/vae-model"><Translate id="lab.link.vaeModel">the VAE model</Translate></FormulaLink>}>
+          ) : diffusion ? <FormulaLink to="/formulas/diffusion"><Translate id="lab.link.reverse">the reverse process</Translate></FormulaLink>
+            : <FormulaLink to="/formulas/vae-model"><Translate id="lab.link.vaeModel">the VAE model</Translate></FormulaLink>}>
           <div className={styles.canvasBox}>
             <canvas ref={canvases.main} width={VIEW_SIZE} height={VIEW_SIZE} className={`${styles.canvas} ${drawing ? styles.drawing : ''}`}
               tabIndex={drawing ? 0 : -1} onKeyDown={onCanvasKey} {...pointerHandlers} data-testid="lab-canvas-main"
@@ -571,22 +625,37 @@ export function Lab(): React.ReactElement {
         </View>
         <View testId="lab-view-second"
           title={gan ? <Translate id="lab.view.dStar">Optimal discriminator D* = p_data / (p_data + p_g) for the current generator</Translate>
+            : diffusion ? <Translate id="lab.view.forward">Forward noising: the data pushed to step t, dissolving into N(0, I) (1σ and 2σ dashed)</Translate>
             : <Translate id="lab.view.posteriors">Posteriors q(z|x) in the latent space (2σ ellipses), prior N(0, I) dashed</Translate>}
           formula={gan ? <FormulaLink to="/formulas/optimal-discriminator"><Translate id="lab.link.dStar">the optimal discriminator</Translate></FormulaLink>
+            : diffusion ? (
+              <>
+                <label className={styles.field}>
+                  <span>t = <b>{Math.min(noiseT, c.diffusionSteps)}</b> / {c.diffusionSteps}</span>
+                  <input type="range" min={0} max={c.diffusionSteps} step={1} value={Math.min(noiseT, c.diffusionSteps)} onChange={(e) => setNoiseT(Number(e.target.value))}
+                    data-testid="lab-noise-t" aria-label={translate({ id: 'lab.noiseT', message: 'noising step t' })} />
+                </label>{' '}
+                <FormulaLink to="/formulas/diffusion"><Translate id="lab.link.forward">x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε</Translate></FormulaLink>
+              </>
+            )
             : <FormulaLink to="/formulas/kl-divergence"><Translate id="lab.link.kl">the KL term</Translate></FormulaLink>}>
           <canvas ref={canvases.dStar} width={VIEW_SIZE} height={VIEW_SIZE} className={styles.canvas} data-testid="lab-canvas-second" />
         </View>
-        <View testId="lab-view-latent"
+        {diffusion ? null : <View testId="lab-view-latent"
           title={gan ? <Translate id="lab.view.latent">The latent grid warped by G</Translate> : <Translate id="lab.view.latentVae">The latent grid warped by the decoder</Translate>}
           formula={<FormulaLink to={gan ? '/formulas/gan-objective' : '/formulas/reparameterization'}>
             {gan ? <Translate id="lab.link.objective">x = G(z), z ~ N(0, I)</Translate> : <Translate id="lab.link.reparam">z = μ + σ ⊙ ε</Translate>}
           </FormulaLink>}>
           <canvas ref={canvases.latent} width={VIEW_SIZE} height={VIEW_SIZE} className={styles.canvas} data-testid="lab-canvas-latent" />
-        </View>
+        </View>}
         <View testId="lab-view-curves"
-          title={gan ? <Translate id="lab.view.curves">Losses, and V(D, G) against −log 4 + 2·JSD on the grid</Translate> : <Translate id="lab.view.curvesVae">Reconstruction term and KL term of the ELBO</Translate>}
-          formula={<FormulaLink to={gan ? '/formulas/gan-objective' : '/formulas/elbo'}>
-            {gan ? <Translate id="lab.link.value">the value function and the JSD</Translate> : <Translate id="lab.link.elbo">the ELBO</Translate>}
+          title={gan ? <Translate id="lab.view.curves">Losses, and V(D, G) against −log 4 + 2·JSD on the grid</Translate>
+            : diffusion ? <Translate id="lab.view.curvesDiffusion">Training loss: the ε-prediction error of each batch</Translate>
+            : <Translate id="lab.view.curvesVae">Reconstruction term and KL term of the ELBO</Translate>}
+          formula={<FormulaLink to={gan ? '/formulas/gan-objective' : diffusion ? '/formulas/diffusion' : '/formulas/elbo'}>
+            {gan ? <Translate id="lab.link.value">the value function and the JSD</Translate>
+              : diffusion ? <Translate id="lab.link.lossDiffusion">the simplified objective L_simple</Translate>
+              : <Translate id="lab.link.elbo">the ELBO</Translate>}
           </FormulaLink>}>
           <canvas ref={canvases.curves} width={VIEW_SIZE} height={VIEW_SIZE} className={styles.canvas} data-testid="lab-canvas-curves" />
         </View>
@@ -602,8 +671,6 @@ export function Lab(): React.ReactElement {
         {link ? <a href={link} data-testid="lab-link"><Translate id="lab.link">Link to this run</Translate></a> : null}{' '}
         <Translate id="lab.linkNote">(the same link on the same backend repeats the run step for step)</Translate>
       </p>
-      {/* DIFFUSION: a third model, diffusion on 2-D data (forward noising, reverse trajectories of a few points),
-          is being built on the diffusion branch; it plugs in here as model 'diffusion' with its own views. */}
     </div>
   );
 }
