@@ -231,6 +231,54 @@ test('zh-Hans: the Chinese lab page renders and trains', async () => {
   await page.context().close();
 });
 
+test('diffusion: the page trains the denoiser, draws the reverse trajectories and the forward noising, and keeps its tensors flat', async () => {
+  const page = await openLab('/lab?m=diffusion&data=ring8&seed=1&stop=300&backend=cpu');
+  assert.equal(await page.locator('[data-testid=lab-d-step]').count(), 0, 'no D step button for diffusion');
+  assert.equal(await page.locator('[data-testid=lab-view-latent]').count(), 0, 'no latent view for diffusion');
+  // Adam makes its moment estimates on the first update: count after one step.
+  await page.locator('[data-testid=lab-one-step]').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=lab]')?.getAttribute('data-step')) === 1);
+  const start = await num(page, 'data-tensors');
+  assert.equal(await playTo(page), 300);
+  assert.equal(await num(page, 'data-tensors'), start, 'tensors after 300 steps');
+  const v = await page.evaluate(() => {
+    const views = window.__genlabLab!.views()!;
+    return views.kind === 'diffusion'
+      ? { lines: views.trajectories.length, points: views.trajectories.map((l) => l.length / 2), times: views.trajectoryTimes, losses: window.__genlabLab!.history().loss.length }
+      : undefined;
+  });
+  assert.ok(v, 'the page shows diffusion views');
+  assert.equal(v.lines, 12);
+  assert.deepEqual(new Set(v.points), new Set([101]), 'each trajectory has T + 1 points');
+  assert.deepEqual([v.times[0], v.times[v.times.length - 1]], [100, 0]);
+  assert.equal(v.losses, 300);
+  const painted = (id: string) => page.locator(`[data-testid=lab-canvas-${id}]`).evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250) n++;
+    return n;
+  });
+  for (const id of ['main', 'second', 'curves']) {
+    assert.ok((await painted(id)) > 100, `view ${id} is drawn`);
+    assert.equal(await page.locator(`[data-testid=lab-view-${id}] a`).first().getAttribute('href'), '/formulas/diffusion');
+  }
+  // The t slider moves the forward picture: the data at t = 0, pure noise at t = T.
+  const picture = () => page.locator('[data-testid=lab-canvas-second]').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  const tensors = () => page.evaluate(() => (window as unknown as { __genlabTfMemory: () => { numTensors: number } }).__genlabTfMemory().numTensors);
+  const held = await tensors();
+  await page.locator('[data-testid=lab-noise-t]').fill('0');
+  await page.waitForFunction(() => document.querySelector('[data-testid=lab]')?.getAttribute('data-noise-t') === '0');
+  await page.waitForTimeout(200);
+  const clean = await picture();
+  await page.locator('[data-testid=lab-noise-t]').fill('100');
+  await page.waitForFunction(() => document.querySelector('[data-testid=lab]')?.getAttribute('data-noise-t') === '100');
+  await page.waitForTimeout(200);
+  assert.notEqual(await picture(), clean, 'the forward view changes with t');
+  assert.equal(await tensors(), held, 'tensors after moving the slider');
+  await page.screenshot({ path: join(ARTIFACTS, 'lab-diffusion.png'), fullPage: true });
+  await page.context().close();
+});
+
 test('no console errors, page errors or failed requests on any lab page', () => {
   assert.deepEqual(errors, []);
 });

@@ -220,7 +220,8 @@ export function Lab(): React.ReactElement {
     if (session.current !== s) return;
     views.current = v;
     draw(s, v);
-    void showForward(s, noiseTRef.current);
+    await showForward(s, noiseTRef.current);
+    if (session.current !== s) return;
     const r = rate.current;
     const stepsPerSecond = r.length > 1 && r[r.length - 1].t > r[0].t ? ((r[r.length - 1].step - r[0].step) * 1000) / (r[r.length - 1].t - r[0].t) : 0;
     const h = s.history;
