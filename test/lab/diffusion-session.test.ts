@@ -15,7 +15,7 @@ const diffusion: LabConfig = { ...DEFAULT_CONFIG, model: 'diffusion', hidden: [.
 /** Small and quick, for the tests that check bookkeeping rather than learning. */
 const small: LabConfig = { ...diffusion, hidden: [16, 16], batch: 32, diffusionSteps: 20 };
 /** Steps after which the page's default diffusion run (seed 1, ring8) covers ≥ 7 of the 8 modes on the CPU backend. */
-const COVERAGE_STEPS = 1000;
+const COVERAGE_STEPS = 500;
 
 test('m=diffusion makes a DiffusionSession; same seed, same losses; another seed, other losses', async () => {
   const runs = [small, small, { ...small, seed: 2 }].map((c) => createLabRun({ tf, genlab }, c));
