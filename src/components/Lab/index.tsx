@@ -37,7 +37,10 @@ const HIDDEN_CHOICES = ['16-16', '32-32', '64-64', '128-128', '32-32-32', '64-64
 const DECODER_STDS = [0.05, 0.1, 0.2, 0.5];
 const DIFFUSION_STEPS = [20, 50, 100, 200, 500];
 const SAMPLER_STEPS = [5, 10, 20, 50, 100];
-/** Sampling costs T (or S) network calls: while playing, a diffusion run redraws its views at most this often (ms). */
+/**
+ * Sampling costs T (or S) network calls: while playing, a diffusion run redraws its views at most
+ * this often (ms), and at most a quarter of the time, so that on a slow backend training still gets most of it.
+ */
 const DIFFUSION_REDRAW_MS = 1000;
 
 
@@ -87,6 +90,7 @@ export function Lab(): React.ReactElement {
   const rate = useRef<{ t: number; step: number }[]>([]);
   const busy = useRef(false);
   const lastShown = useRef(0);
+  const showCost = useRef(0);
   const draft = useRef<[number, number][] | null>(null);
   const canvases = {
     main: useRef<HTMLCanvasElement>(null),
@@ -287,9 +291,11 @@ export function Lab(): React.ReactElement {
       while (rate.current.length > 2 && now - rate.current[0].t > 2000) rate.current.shift();
       // The views cost about as much as a few steps: redraw them a few times a second, not every frame.
       const done = Boolean(s.config.stopAt && s.step >= s.config.stopAt);
-      if (slowRef.current || done || !playingRef.current || now - lastShown.current > (s instanceof DiffusionSession ? DIFFUSION_REDRAW_MS : 150)) {
+      const gap = s instanceof DiffusionSession ? Math.max(DIFFUSION_REDRAW_MS, 4 * showCost.current) : 150;
+      if (slowRef.current || done || !playingRef.current || now - lastShown.current > gap) {
         lastShown.current = now;
         await show(s, runtime);
+        showCost.current = performance.now() - now;
       }
     } finally {
       busy.current = false;
