@@ -232,7 +232,8 @@ test('zh-Hans: the Chinese lab page renders and trains', async () => {
 });
 
 test('diffusion: the page trains the denoiser, draws the reverse trajectories and the forward noising, and keeps its tensors flat', async () => {
-  const page = await openLab('/lab?m=diffusion&data=ring8&seed=1&stop=300&backend=cpu');
+  // DDIM with 10 steps: each redraw is 10 network calls on 512 points instead of T = 100 (the CPU backend is slow).
+  const page = await openLab('/lab?m=diffusion&data=ring8&seed=1&smp=ddim&ss=10&stop=300&backend=cpu');
   assert.equal(await page.locator('[data-testid=lab-d-step]').count(), 0, 'no D step button for diffusion');
   assert.equal(await page.locator('[data-testid=lab-view-latent]').count(), 0, 'no latent view for diffusion');
   // Adam makes its moment estimates on the first update: count after one step.
@@ -249,7 +250,7 @@ test('diffusion: the page trains the denoiser, draws the reverse trajectories an
   });
   assert.ok(v, 'the page shows diffusion views');
   assert.equal(v.lines, 12);
-  assert.deepEqual(new Set(v.points), new Set([101]), 'each trajectory has T + 1 points');
+  assert.deepEqual(new Set(v.points), new Set([11]), 'each trajectory has S + 1 points');
   assert.deepEqual([v.times[0], v.times[v.times.length - 1]], [100, 0]);
   assert.equal(v.losses, 300);
   const painted = (id: string) => page.locator(`[data-testid=lab-canvas-${id}]`).evaluate((c: HTMLCanvasElement) => {
