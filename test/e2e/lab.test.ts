@@ -95,7 +95,8 @@ test(`with seed 1 on the CPU backend the non-saturating GAN covers at least 7 of
   const page = await openLab(`/lab?m=gan&data=ring8&seed=1&loss=ns&k=1&lrd=0.001&lrg=0.001&h=64-64&z=2&b=128&stop=${CHECKED_STEPS}&backend=cpu`);
   assert.equal(await attr(page, 'data-backend'), 'cpu');
   assert.match(await page.locator('article').innerText(), new RegExp(`after\\s+${CHECKED_STEPS}\\s+steps`));
-  assert.equal(await playTo(page), CHECKED_STEPS);
+  // The CPU backend in a software-rendered page: give a loaded machine 15 minutes for these steps.
+  assert.equal(await playTo(page, undefined, 900_000), CHECKED_STEPS);
   const covered = await num(page, 'data-covered');
   assert.ok(covered >= 7, `modes covered after ${CHECKED_STEPS} steps: ${covered}`);
   await page.screenshot({ path: join(ARTIFACTS, 'lab-ring.png') });
