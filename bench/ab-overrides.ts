@@ -16,19 +16,35 @@ async function main() {
   const drop = (process.argv[3] ?? '_FusedMatMul').split(',');
   const step = trainingStep(model);
   const configs: Record<string, () => void> = {
-    all: () => { unregisterWasmKernels(); registerWasmKernels(); },
-    [`without ${drop}`]: () => { unregisterWasmKernels(); registerWasmKernels({ kernels: OVERRIDDEN_KERNELS.filter((k) => !drop.includes(k)), fusedAdam: !drop.includes('Adam') }); },
+    all: () => {
+      unregisterWasmKernels();
+      registerWasmKernels();
+    },
+    [`without ${drop}`]: () => {
+      unregisterWasmKernels();
+      registerWasmKernels({ kernels: OVERRIDDEN_KERNELS.filter((k) => !drop.includes(k)), fusedAdam: !drop.includes('Adam') });
+    },
   };
   const res: Record<string, { wall: number[]; cpu: number[] }> = {};
-  const rounds = Number(process.argv[4] ?? 6), per = model === 'dcgan' ? 2 : 5;
-  for (let r = 0; r < rounds; r++) for (const [name, setup] of Object.entries(configs)) {
-    setup(); step();
-    for (let i = 0; i < per; i++) {
-      const c0 = process.cpuUsage(); const t0 = performance.now(); step();
-      const c = process.cpuUsage(c0); (res[name] ??= { wall: [], cpu: [] }).wall.push(performance.now() - t0); res[name].cpu.push((c.user + c.system) / 1000);
+  const rounds = Number(process.argv[4] ?? 6),
+    per = model === 'dcgan' ? 2 : 5;
+  for (let r = 0; r < rounds; r++)
+    for (const [name, setup] of Object.entries(configs)) {
+      setup();
+      step();
+      for (let i = 0; i < per; i++) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        step();
+        const c = process.cpuUsage(c0);
+        (res[name] ??= { wall: [], cpu: [] }).wall.push(performance.now() - t0);
+        res[name].cpu.push((c.user + c.system) / 1000);
+      }
     }
-  }
   const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-  for (const [name, v] of Object.entries(res)) console.log(`${model} ${name.padEnd(28)} wall median ${med(v.wall).toFixed(1)} min ${Math.min(...v.wall).toFixed(1)} | cpu median ${med(v.cpu).toFixed(1)} min ${Math.min(...v.cpu).toFixed(1)} ms`);
+  for (const [name, v] of Object.entries(res))
+    console.log(
+      `${model} ${name.padEnd(28)} wall median ${med(v.wall).toFixed(1)} min ${Math.min(...v.wall).toFixed(1)} | cpu median ${med(v.cpu).toFixed(1)} min ${Math.min(...v.cpu).toFixed(1)} ms`,
+    );
 }
 main();

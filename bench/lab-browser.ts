@@ -61,7 +61,9 @@ async function main(): Promise<void> {
     await browser.close();
     server.stop();
   }
-  console.log(`Lab training speed with rendering, headless Chromium (${CHROMIUM}), ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} at the end:\n`);
+  console.log(
+    `Lab training speed with rendering, headless Chromium (${CHROMIUM}), ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} at the end:\n`,
+  );
   console.log('| model | backend | steps/s | measured |');
   console.log('|---|---|---|---|');
   rows.forEach((r) => console.log(r));

@@ -93,7 +93,8 @@ export function forwardMacs(model: tf.LayersModel): number {
     if (kernel) {
       const k = kernel.shape.reduce((a, b) => a * b, 1);
       if (cls === 'Dense') macs += k;
-      else if (cls === 'Conv2D') macs += k * out[1]! * out[2]!; // every output pixel: kh·kw·inC·outC
+      else if (cls === 'Conv2D')
+        macs += k * out[1]! * out[2]!; // every output pixel: kh·kw·inC·outC
       else if (cls === 'Conv2DTranspose') macs += k * input[1]! * input[2]!; // every input pixel scatters kh·kw·outC
     }
     input = out;
@@ -284,7 +285,22 @@ function runTorch(models: ModelName[], steps: number, warmup: number, tmp: strin
   const json = join(tmp, 'torch.json');
   const r = spawnSync(
     python,
-    [script, '--data-dir', mnistDirectory(), '--models', models.join(','), '--steps', String(steps), '--warmup', String(warmup), '--threads', '2', '--json', json, ...(keepDir ? ['--out', keepDir] : [])],
+    [
+      script,
+      '--data-dir',
+      mnistDirectory(),
+      '--models',
+      models.join(','),
+      '--steps',
+      String(steps),
+      '--warmup',
+      String(warmup),
+      '--threads',
+      '2',
+      '--json',
+      json,
+      ...(keepDir ? ['--out', keepDir] : []),
+    ],
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -311,13 +327,20 @@ function runWorker(backend: string, a: Omit<WorkerArgs, 'backend'>, tmp: string)
   const args = [
     ...process.execArgv,
     process.argv[1],
-    '--worker', backend,
-    '--models', a.models.join(','),
-    '--steps', String(a.steps),
-    '--warmup', String(a.warmup),
-    '--memory-steps', String(a.memorySteps),
-    '--memory-model', a.memoryModel,
-    '--result', file,
+    '--worker',
+    backend,
+    '--models',
+    a.models.join(','),
+    '--steps',
+    String(a.steps),
+    '--warmup',
+    String(a.warmup),
+    '--memory-steps',
+    String(a.memorySteps),
+    '--memory-model',
+    a.memoryModel,
+    '--result',
+    file,
     ...(a.cpuConv ? ['--cpu-conv'] : []),
   ];
   // wasm-mt: as many pool threads as CPUs (the library default leaves one free; bench/NOTES.md).
@@ -325,7 +348,11 @@ function runWorker(backend: string, a: Omit<WorkerArgs, 'backend'>, tmp: string)
   const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', env });
   process.stderr.write(r.stderr ?? '');
   if (r.status === 0 && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as EngineResult;
-  const why = (r.stderr ?? '').split('\n').filter((l) => /error/i.test(l)).slice(-1)[0] ?? `exit ${r.status}`;
+  const why =
+    (r.stderr ?? '')
+      .split('\n')
+      .filter((l) => /error/i.test(l))
+      .slice(-1)[0] ?? `exit ${r.status}`;
   return { engine: `tfjs-${backend}`, device: '', deviceClass: 'cpu', models: {}, skipped: {}, error: why.slice(0, 300) };
 }
 
@@ -367,7 +394,9 @@ async function driver(): Promise<void> {
     },
   });
   if (v.help) {
-    console.log('usage: npm run bench -- [--quick] [--out FILE.json] [--backends cpu,wasm,wasm-mt,webgpu,torch] [--steps N] [--models LIST] [--memory-steps N]');
+    console.log(
+      'usage: npm run bench -- [--quick] [--out FILE.json] [--backends cpu,wasm,wasm-mt,webgpu,torch] [--steps N] [--models LIST] [--memory-steps N]',
+    );
     return;
   }
   const quick = v.quick ?? false;
@@ -440,8 +469,13 @@ async function driver(): Promise<void> {
 
   const header = ['model', 'engine', 'ms/step', 'images/s', '× PyTorch', 'GFLOP/s', '% of peak'];
   const lines = rows.map((r) => [
-    r.model, r.engine, fmt(r.msPerStep), fmt(r.imagesPerSecond, 0), r.ratioToPytorch == null ? '-' : `${fmt(r.ratioToPytorch, 2)}x`,
-    fmt(r.gflops, 2), r.peakShare == null ? '-' : `${fmt(r.peakShare * 100)}%`,
+    r.model,
+    r.engine,
+    fmt(r.msPerStep),
+    fmt(r.imagesPerSecond, 0),
+    r.ratioToPytorch == null ? '-' : `${fmt(r.ratioToPytorch, 2)}x`,
+    fmt(r.gflops, 2),
+    r.peakShare == null ? '-' : `${fmt(r.peakShare * 100)}%`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const show = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -456,7 +490,7 @@ async function driver(): Promise<void> {
   }
   if (memory) {
     console.log(
-      `memory (${memory.model} on ${memory.backend}, ${memory.steps} steps${quick ? ', --quick: fewer than the full run\'s 200' : ''}): ` +
+      `memory (${memory.model} on ${memory.backend}, ${memory.steps} steps${quick ? ", --quick: fewer than the full run's 200" : ''}): ` +
         `tensors ${memory.tensorsBefore} → ${memory.tensorsAfter}, rss ${fmt(memory.rssBeforeMiB)} → ${fmt(memory.rssAfterMiB)} MiB` +
         ` (${memory.flat ? 'flat' : 'NOT FLAT'})`,
     );

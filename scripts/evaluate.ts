@@ -116,7 +116,12 @@ async function main(): Promise<number> {
       x.dispose();
       if (model.denoiser!.numClasses > 0) {
         console.log(`guidance sweep over w = ${scales.join(', ')}…`);
-        metrics.guidance = await guidanceSweep(classifier, model.denoiser!, model.schedule!, mnist, { scales, perClass: int('per-class', v['per-class'], 100), seed, steps });
+        metrics.guidance = await guidanceSweep(classifier, model.denoiser!, model.schedule!, mnist, {
+          scales,
+          perClass: int('per-class', v['per-class'], 100),
+          seed,
+          steps,
+        });
       }
     }
   } else if (model.family === 'gan') {

@@ -183,7 +183,12 @@ export interface RunResult {
   seconds: number;
 }
 
-export async function executeNotebook(source: string, profile: Profile, outDir: string, options: { force?: boolean; timeout?: number } = {}): Promise<RunResult> {
+export async function executeNotebook(
+  source: string,
+  profile: Profile,
+  outDir: string,
+  options: { force?: boolean; timeout?: number } = {},
+): Promise<RunResult> {
   const name = basename(source);
   const target = join(outDir, name);
   const nb = readJson<Notebook>(source);
@@ -215,7 +220,10 @@ export async function executeNotebook(source: string, profile: Profile, outDir: 
   console.log(`${name}: executing (profile ${profile}, kernel ${KERNEL_NAME}) …`);
   try {
     const env = { ...process.env, JUPYTER_PATH: [KERNEL_PATH, process.env.JUPYTER_PATH].filter(Boolean).join(':'), GENLAB_PROFILE: profile };
-    const r = await runPython([join(KERNEL_PATH, 'execute.py'), tmpIn, tmpOut, '--cwd', NOTEBOOK_DIR, '--kernel', KERNEL_NAME, '--timeout', String(timeout)], env);
+    const r = await runPython(
+      [join(KERNEL_PATH, 'execute.py'), tmpIn, tmpOut, '--cwd', NOTEBOOK_DIR, '--kernel', KERNEL_NAME, '--timeout', String(timeout)],
+      env,
+    );
     if (r.status !== 0) {
       const last = r.stdout.trim().split('\n').pop() ?? '';
       let detail: { cell?: number; index?: number; error?: string; missing?: string } = {};

@@ -17,7 +17,12 @@ async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { epochs: { type: 'string', default: '6' }, seed: { type: 'string', default: '0' }, backend: { type: 'string' }, out: { type: 'string', default: 'static/models/mnist-classifier' } },
+      options: {
+        epochs: { type: 'string', default: '6' },
+        seed: { type: 'string', default: '0' },
+        backend: { type: 'string' },
+        out: { type: 'string', default: 'static/models/mnist-classifier' },
+      },
       strict: true,
     }));
   } catch (e) {

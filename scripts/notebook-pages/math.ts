@@ -32,7 +32,14 @@ export function codeRanges(md: string): [number, number][] {
   const fence = /^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^[ \t]{0,3}\1[`~]*[ \t]*$|(?![\s\S]))/gm;
   for (const m of md.matchAll(fence)) {
     // An opening ``` fence's info string cannot contain a backtick (CommonMark 4.5).
-    if (m[1][0] === '`' && m[0].slice(0, m[0].indexOf('\n')).slice(m[0].indexOf(m[1]) + m[1].length).includes('`')) continue;
+    if (
+      m[1][0] === '`' &&
+      m[0]
+        .slice(0, m[0].indexOf('\n'))
+        .slice(m[0].indexOf(m[1]) + m[1].length)
+        .includes('`')
+    )
+      continue;
     ranges.push([m.index!, m.index! + m[0].length]);
   }
   const inFence = (i: number) => ranges.some(([a, b]) => i >= a && i < b);

@@ -168,7 +168,12 @@ export function outputBlocks(outputs: NbOutput[], ctx: OutputContext): NotebookB
     }
     flush();
     if (o.output_type === 'error') {
-      blocks.push({ kind: 'error', ename: stripAnsi(String(o.ename ?? 'Error')), evalue: stripAnsi(String(o.evalue ?? '')), traceback: stripAnsi((o.traceback ?? []).map(String).join('\n')) });
+      blocks.push({
+        kind: 'error',
+        ename: stripAnsi(String(o.ename ?? 'Error')),
+        evalue: stripAnsi(String(o.evalue ?? '')),
+        traceback: stripAnsi((o.traceback ?? []).map(String).join('\n')),
+      });
       continue;
     }
     if (o.output_type !== 'display_data' && o.output_type !== 'execute_result') continue;

@@ -14,7 +14,9 @@ export default function LibrarySource({ file, name, title }: { file: string; nam
   const data = usePluginData('genlab-sources') as GenlabSourcesData;
   const text = data.library[file];
   if (text === undefined) {
-    throw new Error(`<LibrarySource file="${file}">: src/genlab/src/${file} was not collected; it must exist and the page must pass file (and name) as plain string attributes`);
+    throw new Error(
+      `<LibrarySource file="${file}">: src/genlab/src/${file} was not collected; it must exist and the page must pass file (and name) as plain string attributes`,
+    );
   }
   const code = name ? extractDeclaration(text, name, `src/genlab/src/${file}`) : text.trimEnd();
   return (

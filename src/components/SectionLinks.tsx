@@ -26,7 +26,11 @@ const SECTIONS: Section[] = [
   {
     key: 'demo',
     title: <Translate id="home.section.demo.title">Try the models</Translate>,
-    text: <Translate id="home.section.demo.text">Sample, explore the latent space, interpolate and draw digits with the trained GAN and VAE, in your browser.</Translate>,
+    text: (
+      <Translate id="home.section.demo.text">
+        Sample, explore the latent space, interpolate and draw digits with the trained GAN and VAE, in your browser.
+      </Translate>
+    ),
   },
   {
     key: 'recipes',

@@ -103,7 +103,13 @@ export default function genlabSources(context: LoadContext): Plugin {
     },
     getPathsToWatch() {
       const d = context.siteDir;
-      return [join(d, 'src/genlab/src/**/*.ts'), join(d, 'recipes/**/*'), join(d, 'docs/**/*.{md,mdx}'), join(d, 'i18n/**/*.{md,mdx}'), join(d, 'src/pages/**/*.{md,mdx}')];
+      return [
+        join(d, 'src/genlab/src/**/*.ts'),
+        join(d, 'recipes/**/*'),
+        join(d, 'docs/**/*.{md,mdx}'),
+        join(d, 'i18n/**/*.{md,mdx}'),
+        join(d, 'src/pages/**/*.{md,mdx}'),
+      ];
     },
   };
 }

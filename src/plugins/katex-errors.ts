@@ -18,7 +18,7 @@ interface KatexMessage {
   ancestors?: HastNode[];
 }
 
-const textOf = (n: HastNode): string => (n.type === 'text' ? n.value ?? '' : (n.children ?? []).map(textOf).join(''));
+const textOf = (n: HastNode): string => (n.type === 'text' ? (n.value ?? '') : (n.children ?? []).map(textOf).join(''));
 
 /** The formulas KaTeX could not typeset, from rehype-katex's messages and any katex-error element left in the tree. */
 export function katexErrors(tree: HastNode, messages: KatexMessage[]): string[] {

@@ -55,7 +55,13 @@ test('home, a formula page, a recipe, the results, both languages: load fully un
     if (path.includes('formulas') || path.endsWith('/')) assert.ok((await page.locator('article .katex').count()) > 0, `${path}: math typeset`);
     if (path.includes('recipes/')) assert.match(await page.locator('article').innerText(), /npm install genlab @tensorflow\/tfjs/);
     // Every link into the site stays under the base URL.
-    const outside = await page.evaluate((b) => Array.from(document.querySelectorAll('a[href^="/"]')).map((a) => a.getAttribute('href')!).filter((h) => !h.startsWith(b)), BASE_URL);
+    const outside = await page.evaluate(
+      (b) =>
+        Array.from(document.querySelectorAll('a[href^="/"]'))
+          .map((a) => a.getAttribute('href')!)
+          .filter((h) => !h.startsWith(b)),
+      BASE_URL,
+    );
     assert.deepEqual(outside, [], `${path}: links outside ${BASE_URL}`);
     await page.close();
   }
@@ -75,7 +81,10 @@ test('notebook pages show every picture and offer their notebook for download un
     });
     assert.deepEqual(broken, [], `${path}: pictures that did not load`);
     assert.deepEqual(problems, [], path);
-    const href = await page.locator('article a', { hasText: `${name}.ipynb` }).first().getAttribute('href');
+    const href = await page
+      .locator('article a', { hasText: `${name}.ipynb` })
+      .first()
+      .getAttribute('href');
     assert.ok(href?.startsWith(BASE_URL), `download link ${href}`);
     const r = await fetch(new URL(site).origin + href);
     assert.equal(r.status, 200, href!);

@@ -95,13 +95,20 @@ function nodeZSum(seed: number, latentDim: number): number {
 test('sampling (DCGAN, MLP GAN, VAE): the page draws the prior samples Node draws for a seed; the button draws new ones; a link reproduces the grid', async () => {
   const page = await openDemo();
   assert.match(await page.locator('[data-testid=demo-status]').innerText(), /WebGL|CPU|cpu/);
-  for (const [model, dim, firstSeed] of [['gan', 100, 1], ['gan-mlp', 100, 1], ['vae', 2, 2]] as const) {
+  for (const [model, dim, firstSeed] of [
+    ['gan', 100, 1],
+    ['gan-mlp', 100, 1],
+    ['vae', 2, 2],
+  ] as const) {
     const seed = Number(await waitForAttribute(page, `${model}-samples`, 'data-seed'));
     assert.equal(seed, firstSeed);
     const zSum = Number(await page.locator(`[data-testid=${model}-samples]`).getAttribute('data-z-sum'));
     assert.ok(Math.abs(zSum - nodeZSum(seed, dim)) < 1e-3, `${model}: z sum in the page ${zSum}, in Node ${nodeZSum(seed, dim)}`);
     const before = await pixels(page, `${model}-samples`);
-    assert.ok(before.some((v, i) => i % 4 === 0 && v > 200), `${model}: the grid has bright pixels`);
+    assert.ok(
+      before.some((v, i) => i % 4 === 0 && v > 200),
+      `${model}: the grid has bright pixels`,
+    );
 
     await page.locator(`[data-testid=${model}-sample-button]`).click();
     const newSeed = await waitForAttribute(page, `${model}-samples`, 'data-seed', String(seed));
@@ -169,7 +176,7 @@ async function settledTensorCount(page: Page): Promise<number> {
   return last;
 }
 
-test('interpolation: a linear path sags inside the GAN prior\'s shell, a spherical one does not', async () => {
+test("interpolation: a linear path sags inside the GAN prior's shell, a spherical one does not", async () => {
   const page = await openDemo();
   const norms = async () => (await page.locator('[data-testid=interp-norms] span').allInnerTexts()).map(Number);
   await waitForAttribute(page, 'interpolation-strip', 'data-key');
@@ -210,7 +217,13 @@ test('drawing: a drawn digit is encoded, reconstructed and marked on the latent 
   const at = (x: number, y: number) => [pad.x + x * pad.width, pad.y + y * pad.height] as const;
   await page.mouse.move(...at(0.25, 0.2));
   await page.mouse.down();
-  for (const [x, y] of [[0.5, 0.2], [0.75, 0.2], [0.6, 0.5], [0.45, 0.85]]) await page.mouse.move(...at(x, y), { steps: 8 });
+  for (const [x, y] of [
+    [0.5, 0.2],
+    [0.75, 0.2],
+    [0.6, 0.5],
+    [0.45, 0.85],
+  ])
+    await page.mouse.move(...at(x, y), { steps: 8 });
   await page.mouse.up();
   const z = (await waitForAttribute(page, 'draw-reconstruction', 'data-z')).split(',').map(Number);
   assert.ok(z.length === 2 && z.every(Number.isFinite), `z ${z}`);

@@ -121,11 +121,17 @@ test('notebook pages show every picture and their provenance', async () => {
 test('search finds "ELBO" in English and "判别器" on the Chinese site', async () => {
   const en = await open('/', 'search-en');
   const hits = await search(en, 'ELBO');
-  assert.ok(hits.some((h) => /ELBO/i.test(h)), `suggestions: ${hits.join(' | ')}`);
+  assert.ok(
+    hits.some((h) => /ELBO/i.test(h)),
+    `suggestions: ${hits.join(' | ')}`,
+  );
   await close(en);
   const zh = await open('/zh-Hans/', 'search-zh');
   const zhHits = await search(zh, '判别器');
-  assert.ok(zhHits.some((h) => h.includes('判别器')), `suggestions: ${zhHits.join(' | ')}`);
+  assert.ok(
+    zhHits.some((h) => h.includes('判别器')),
+    `suggestions: ${zhHits.join(' | ')}`,
+  );
   await close(zh);
 });
 

@@ -62,8 +62,21 @@ export const MAX_DRAWN = 200;
 
 /** Short address keys, so a link stays readable. */
 const KEYS = {
-  model: 'm', data: 'data', seed: 'seed', loss: 'loss', dSteps: 'k', lrD: 'lrd', lrG: 'lrg', hidden: 'h', latent: 'z',
-  batch: 'b', lrV: 'lrv', decoderStd: 'sx', stopAt: 'stop', backend: 'backend', drawn: 'pts',
+  model: 'm',
+  data: 'data',
+  seed: 'seed',
+  loss: 'loss',
+  dSteps: 'k',
+  lrD: 'lrd',
+  lrG: 'lrg',
+  hidden: 'h',
+  latent: 'z',
+  batch: 'b',
+  lrV: 'lrv',
+  decoderStd: 'sx',
+  stopAt: 'stop',
+  backend: 'backend',
+  drawn: 'pts',
 } as const satisfies Record<keyof LabConfig, string>;
 
 function int(text: string, min: number, max: number): number | undefined {
@@ -110,7 +123,7 @@ export function parseConfig(search: string): { config: LabConfig; problems: stri
     else config[key] = v;
   };
   take('model', (t) => (t === 'gan' || t === 'vae' ? t : undefined));
-  take('data', (t) => (DATA as string[]).includes(t) ? (t as Toy2dKind) : undefined);
+  take('data', (t) => ((DATA as string[]).includes(t) ? (t as Toy2dKind) : undefined));
   take('seed', (t) => int(t, 0, 0x7fffffff));
   take('loss', (t) => (t === 'ns' ? 'non-saturating' : t === 'mm' ? 'minimax' : undefined));
   take('dSteps', (t) => int(t, 1, 10));

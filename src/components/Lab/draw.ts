@@ -139,7 +139,15 @@ export function drawPosteriors(ctx: CanvasRenderingContext2D, mean: ArrayLike<nu
       const sx = 2 * Math.exp(0.5 * logVar[2 * i]);
       const sy = 2 * Math.exp(0.5 * logVar[2 * i + 1]);
       ctx.beginPath();
-      ctx.ellipse(toPx(mean[2 * i]), toPy(mean[2 * i + 1]), Math.min(VIEW_SIZE, (sx / (2 * PLANE)) * VIEW_SIZE), Math.min(VIEW_SIZE, (sy / (2 * PLANE)) * VIEW_SIZE), 0, 0, 2 * Math.PI);
+      ctx.ellipse(
+        toPx(mean[2 * i]),
+        toPy(mean[2 * i + 1]),
+        Math.min(VIEW_SIZE, (sx / (2 * PLANE)) * VIEW_SIZE),
+        Math.min(VIEW_SIZE, (sy / (2 * PLANE)) * VIEW_SIZE),
+        0,
+        0,
+        2 * Math.PI,
+      );
       ctx.stroke();
       ctx.beginPath();
       ctx.arc(toPx(mean[2 * i]), toPy(mean[2 * i + 1]), 2.5, 0, 2 * Math.PI);

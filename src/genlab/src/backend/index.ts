@@ -88,8 +88,7 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
   return pkg.endsWith('gpu') ? 'CUDA through libtensorflow' : 'CPU through libtensorflow';
 }
 
-const NO_ADAPTER =
-  'no WebGPU adapter (needs a Vulkan driver: a GPU driver, or Mesa >= 25 lavapipe on Debian 12 from bookworm-backports)';
+const NO_ADAPTER = 'no WebGPU adapter (needs a Vulkan driver: a GPU driver, or Mesa >= 25 lavapipe on Debian 12 from bookworm-backports)';
 // A software Vulkan driver runs WebGPU on the CPU, several times slower than wasm here.
 const softwareOnly = (description: string) => `only a software adapter (${description}); ask for it with --backend webgpu`;
 

@@ -46,7 +46,14 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
   const dy = asTensor(args.inputs.dy, 'dy') as tf.Tensor4D;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   const convInfo = tf.backend_util.computeConv2DInfo(
-    x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, tf.backend_util.convertConv2DDataFormat(dataFormat),
+    x.shape,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(dataFormat),
   );
   checkSupported('Conv2DBackpropFilter', dataFormat, convInfo);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = convInfo;
@@ -60,7 +67,10 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
     const oneHot = tf.reshape(tf.eye(kk), [kh, kw, 1, kk]);
     const taps = inChannels === 1 ? oneHot : tf.tile(oneHot, [1, 1, inChannels, 1]);
     const explicit: tf.backend_util.ExplicitPadding = [
-      [0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0],
+      [0, 0],
+      [padInfo.top, padInfo.bottom],
+      [padInfo.left, padInfo.right],
+      [0, 0],
     ];
     const col = tf.depthwiseConv2d(x, taps as tf.Tensor4D, [sh, sw], explicit); // [N, oH, oW, inC·KK]
     if (col.shape[1] !== outHeight || col.shape[2] !== outWidth) {

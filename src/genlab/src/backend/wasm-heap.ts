@@ -65,7 +65,14 @@ export function simdModuleBytes(f: SimdFunction): Uint8Array {
   const body = [...leb128(f.locals.length), ...f.locals.flatMap(([count, type]) => [...leb128(count), type]), ...f.code];
   const limits = f.sharedMemory ? [0x03, 0x00, ...leb128(65536)] : [0x00, 0x00];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [0x01, 0x60, ...leb128(f.params.length), ...f.params, 0x00]),
     ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, ...limits]),
     ...section(3, [0x01, 0x00]),

@@ -145,7 +145,13 @@ export async function trainDiffusion(denoiser: Denoiser, data: MnistSplit, optio
         trainSize: data.size,
         step: (indices, rng, epoch) => {
           const x0 = imagesToTensor(data, indices, 'tanh', 'image');
-          const labels = denoiser.numClasses > 0 ? tf.tensor1d(Array.from(indices, (i) => data.labels[i]), 'int32') : undefined;
+          const labels =
+            denoiser.numClasses > 0
+              ? tf.tensor1d(
+                  Array.from(indices, (i) => data.labels[i]),
+                  'int32',
+                )
+              : undefined;
           const seeds = { t: rng.seed(), noise: rng.seed(), dropout: rng.seed() };
           const { loss } = diffusionTrainStep(denoiser, schedule, optimizer, x0, seeds, { labels, labelDropout: options.labelDropout });
           tf.dispose([x0, labels]);

@@ -18,12 +18,12 @@ export function float32ToFloat16Bits(value: number): number {
     let half = mant >>> shift;
     const rest = mant & ((1 << shift) - 1);
     const halfway = 1 << (shift - 1);
-    if (rest > halfway || (rest === halfway && (half & 1))) half++;
+    if (rest > halfway || (rest === halfway && half & 1)) half++;
     return sign | half;
   }
   let half = (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (half & 1))) half++; // may carry into the exponent: still correct
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++; // may carry into the exponent: still correct
   return sign | half;
 }
 
@@ -41,10 +41,12 @@ export interface WebModelOptions {
  */
 export async function exportWebModel(model: tf.LayersModel, dir: string, options: WebModelOptions = {}): Promise<{ bytes: number }> {
   let captured: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    captured = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   const artifacts = captured!;
   let weightData = artifacts.weightData as ArrayBuffer;
   let weightSpecs = artifacts.weightSpecs!;
