@@ -10,7 +10,7 @@ import type { GenlabSourcesData } from '@site/src/plugins/genlab-sources';
  *   <LibrarySource file="losses/vae.ts" name="gaussianKl" />
  * Without `name`, the whole file. A missing file or name fails the build.
  */
-export default function LibrarySource({ file, name, title }: { file: string; name?: string; title?: string }): JSX.Element {
+export default function LibrarySource({ file, name, title }: { file: string; name?: string; title?: string }): React.JSX.Element {
   const data = usePluginData('genlab-sources') as GenlabSourcesData;
   const text = data.library[file];
   if (text === undefined) {

@@ -48,7 +48,7 @@ const SECTIONS: Section[] = [
  * Links to the site's sections, found in the docs sidebar (generated from the docs/ folders), so a
  * section shows up here as soon as its folder has a page, in every locale, and never as a broken link.
  */
-export default function SectionLinks(): JSX.Element {
+export default function SectionLinks(): React.JSX.Element {
   const sidebar = useDocsSidebar();
   const base = useBaseUrl('/');
   const hrefOf = (key: string): string | undefined => {

@@ -20,7 +20,7 @@ export function parseBackend(line: string | null | undefined): { name?: string; 
   return m ? { name: m[1], detail: m[2] } : { name: line };
 }
 
-export default function Provenance(props: ProvenanceProps): JSX.Element {
+export default function Provenance(props: ProvenanceProps): React.JSX.Element {
   const executed = Boolean(props.started);
   const backend = parseBackend(props.backend);
   const device = props.device ?? backend.detail;
