@@ -6,7 +6,6 @@
  *   npx tsx bench/ab-overrides.ts [mlp-gan|dcgan|mlp-vae|conv-vae] [Kernel,Kernel...] [rounds]
  * e.g. `npx tsx bench/ab-overrides.ts mlp-vae _FusedMatMul 6`; the name `Adam` drops the fused Adam update.
  */
-import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../src/genlab/src/index';
 import { trainingStep } from './training-step';
 import { registerWasmKernels, unregisterWasmKernels, OVERRIDDEN_KERNELS } from '../src/genlab/src/backend/wasm-kernels';

@@ -15,7 +15,7 @@ async function main() {
   let on = false;
   for (const k of tf.getKernelsForBackend('wasm')) {
     const f = k.kernelFunc;
-    (k as { kernelFunc: tf.KernelFunc }).kernelFunc = ((args: Parameters<tf.KernelFunc>[0]) => {
+    (k as { kernelFunc: tf.KernelFunc }).kernelFunc = (args: Parameters<tf.KernelFunc>[0]) => {
       if (!on) return f(args);
       const t0 = performance.now();
       stack.push(0);
@@ -36,7 +36,7 @@ async function main() {
         e.n++;
         self.set(key, e);
       }
-    }) as tf.KernelFunc;
+    };
   }
   const step = trainingStep(model);
   for (let i = 0; i < 3; i++) step();

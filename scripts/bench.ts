@@ -247,8 +247,9 @@ async function worker(a: WorkerArgs): Promise<EngineResult> {
     }
     const steps = a.backend === 'cpu' && CONV_MODELS.includes(model) ? 1 : a.steps;
     const warmup = a.backend === 'cpu' && CONV_MODELS.includes(model) ? 0 : a.warmup;
-    result.models[model] = await timeModel(model, train, steps, warmup);
-    console.error(`  tfjs-${a.backend} ${model}: ${result.models[model]!.msPerStep.toFixed(1)} ms/step`);
+    const timing = await timeModel(model, train, steps, warmup);
+    result.models[model] = timing;
+    console.error(`  tfjs-${a.backend} ${model}: ${timing.msPerStep.toFixed(1)} ms/step`);
   }
   if (a.memorySteps > 0) result.memory = await memoryCheck(a.memoryModel, train, a.memorySteps, a.backend);
   return result;
@@ -403,7 +404,7 @@ async function driver(): Promise<void> {
   const backends = (v.backends ?? (quick ? 'wasm,torch' : 'cpu,wasm,wasm-mt,webgpu,torch')).split(',').filter(Boolean);
   const models = (v.models ?? MODELS.join(',')).split(',').filter(Boolean) as ModelName[];
   for (const m of models) if (!MODELS.includes(m)) throw new Error(`unknown model '${m}' (expected ${MODELS.join(', ')})`);
-  for (const b of backends) if (![...TFJS_BACKENDS, 'torch'].includes(b as never)) throw new Error(`unknown backend '${b}'`);
+  for (const b of backends) if (![...TFJS_BACKENDS, 'torch'].includes(b)) throw new Error(`unknown backend '${b}'`);
   const stepsFlag = v.steps === undefined ? undefined : Number(v.steps);
   if (stepsFlag !== undefined && !(Number.isInteger(stepsFlag) && stepsFlag >= 1)) throw new Error(`--steps must be a positive integer`);
   const memorySteps = v['memory-steps'] !== undefined ? Number(v['memory-steps']) : quick ? 20 : 200;

@@ -15,7 +15,7 @@
  * class-conditional model, per-class accuracy against Fréchet distance across guidance weights
  * (--guidance 0,1,2,4; --per-class N samples of each digit, default 100).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';

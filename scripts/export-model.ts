@@ -130,7 +130,7 @@ async function exportVae(model: TrainedModel, out: string, scatter: number) {
     const n = Math.min(scatter, test.size);
     const layout = encoder.inputs[0].shape.length === 2 ? 'flat' : 'image';
     const means = tf.tidy(() => encode(model.vae!, imagesToTensor(test, n, 'unit', layout)).mean);
-    const xy = (await means.array()) as number[][];
+    const xy = await means.array();
     means.dispose();
     const points = xy.map(([x, y], i) => [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, test.labels[i]]);
     writeFileAtomic(join(out, 'test-latents.json'), JSON.stringify({ split: 'MNIST test (t10k)', first: n, columns: ['z1', 'z2', 'label'], points }) + '\n');

@@ -10,7 +10,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import {
   BackendUnavailableError,
   disposeTrainedModel,

@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   });
   const testAccuracy = await classifierAccuracy(model, mnist.test);
   console.log(`test accuracy ${(100 * testAccuracy).toFixed(2)}%`);
-  await model.save(fileSystemHandler(values.out!));
+  await model.save(fileSystemHandler(values.out));
   const metadata = {
     model: 'LeNet-style MNIST classifier (createClassifier)',
     testAccuracy,
@@ -68,7 +68,7 @@ async function main(): Promise<number> {
     command: `npm run train:classifier -- --epochs ${epochs} --seed ${seed}`,
     genlabVersion: version,
   };
-  writeFileSync(join(values.out!, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
+  writeFileSync(join(values.out, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
   console.log(`saved to ${values.out}`);
   return 0;
 }

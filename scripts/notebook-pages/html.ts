@@ -46,7 +46,7 @@ export function sanitizeSvg(svg: string): string | undefined {
   };
   find(parsed);
   if (!root) return undefined;
-  const clean = cleanSvg.runSync({ type: 'root', children: [root] }) as Root;
+  const clean = cleanSvg.runSync({ type: 'root', children: [root] });
   const svgEl = clean.children.find((c): c is Element => c.type === 'element' && c.tagName === 'svg');
   if (!svgEl) return undefined;
   const p = svgEl.properties;

@@ -43,7 +43,7 @@ export function checkName(name: string): string {
 
 /** Replaces each display's data with its last update_display_data (same display_id) and drops the updates. */
 export function applyDisplayUpdates(cells: NbCell[]): NbCell[] {
-  const idOf = (o: NbOutput) => o.transient?.display_id ?? (typeof o.metadata?.display_id === 'string' ? (o.metadata.display_id as string) : undefined);
+  const idOf = (o: NbOutput) => o.transient?.display_id ?? (typeof o.metadata?.display_id === 'string' ? o.metadata.display_id : undefined);
   const displays = new Map<string, NbOutput[]>();
   const copy = cells.map((c) => ({ ...c, outputs: c.outputs?.map((o) => ({ ...o })) }));
   for (const c of copy) {
@@ -70,7 +70,7 @@ export function applyDisplayUpdates(cells: NbCell[]): NbCell[] {
 
 /** metadata.genlab of an executed notebook as the <Provenance> footer's fields (null where unknown). */
 export function provenanceOf(nb: Notebook, name: string) {
-  const g = (nb.metadata?.genlab ?? {}) as Record<string, unknown>;
+  const g = nb.metadata?.genlab ?? {};
   const pick = (...keys: string[]) => keys.map((k) => g[k]).find((v) => v !== undefined && v !== null);
   const str = (v: unknown) => (v === undefined || v === null ? null : String(v));
   const seconds = pick('seconds', 'duration');

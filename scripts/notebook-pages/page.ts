@@ -48,11 +48,11 @@ export function plainText(node: Root | ElementContent): string {
   if (node.type !== 'element' && node.type !== 'root') return '';
   if (node.type === 'element') {
     if (String(node.properties.ariaHidden) === 'true') return '';
-    if (node.tagName === 'annotation') return (node.children as ElementContent[]).map(plainText).join('');
+    if (node.tagName === 'annotation') return node.children.map(plainText).join('');
     if (node.tagName === 'math') {
       let tex = '';
       visit(node, 'element', (e: Element) => {
-        if (e.tagName === 'annotation') tex += (e.children as ElementContent[]).map(plainText).join('');
+        if (e.tagName === 'annotation') tex += e.children.map(plainText).join('');
       });
       return tex;
     }

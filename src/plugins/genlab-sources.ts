@@ -99,7 +99,7 @@ export default function genlabSources(context: LoadContext): Plugin {
       return collectSources(context.siteDir);
     },
     async contentLoaded({ content, actions }) {
-      actions.setGlobalData(content as GenlabSourcesData);
+      actions.setGlobalData(content);
     },
     getPathsToWatch() {
       const d = context.siteDir;

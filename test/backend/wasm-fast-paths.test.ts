@@ -129,7 +129,7 @@ test('fused Adam leaves no tensors behind and falls back to tfjs Adam on cpu', a
   const w = tf.variable(tf.ones([3]), true, 'adam_cpu_v');
   const opt2 = tf.train.adam(0.1);
   opt2.applyGradients({ [w.name]: tf.ones([3]) } as unknown as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
-  assertClose((await w.data()) as Float32Array, [0.9, 0.9, 0.9], 'cpu Adam first step', 1e-6);
+  assertClose(await w.data(), [0.9, 0.9, 0.9], 'cpu Adam first step', 1e-6);
   opt2.dispose();
   w.dispose();
 });
@@ -277,7 +277,7 @@ test('wasm _FusedMatMul (matmul + bias + activation) equals cpu, forward and gra
       tf.tensor(values(n, r), [n]),
     ];
     const f = ([a, b, bias]: tf.Tensor[]) =>
-      tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA, transposeB, bias: withBias ? bias : undefined, activation, leakyreluAlpha: 0.3 });
+      tf.fused.matMul({ a, b, transposeA, transposeB, bias: withBias ? bias : undefined, activation, leakyreluAlpha: 0.3 });
     const what = `[${m},${k}]·[${k},${n}] ${activation}${transposeA ? ' transposeA' : ''}${transposeB ? ' transposeB' : ''}${withBias ? ' +bias' : ''}`;
     await onBoth(make, f, 1000 + c, false, what);
     // Gradients w.r.t. a, b and bias through the fused op's custom gradient.

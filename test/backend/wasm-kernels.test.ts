@@ -46,12 +46,16 @@ async function convGrads(backend: string, c: ConvCase, seed: number): Promise<Gr
   const g = tf.tensor4d(values(size(dyShape), rand), dyShape);
   const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), g)))([x, f]);
   const tr = tf.conv2dTranspose(g, f, c.x, c.stride, c.pad);
-  const bf = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: g }, {
-    strides: c.stride,
-    pad: c.pad,
-    dataFormat: 'NHWC',
-    filterShape: c.filter,
-  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const bf = tf.engine().runKernel(
+    tf.Conv2DBackpropFilter,
+    { x, dy: g },
+    {
+      strides: c.stride,
+      pad: c.pad,
+      dataFormat: 'NHWC',
+      filterShape: c.filter,
+    },
+  ) as tf.Tensor;
   const out: Grads = {
     dx: (await dx.data()) as Float32Array,
     dFilter: (await df.data()) as Float32Array,
@@ -133,12 +137,16 @@ test('no tensors leak from the kernels, directly or under tf.grads', async () =>
       [c, a],
       [c1, b],
     ] as const) {
-      const bf = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: t.x, dy: t.dy }, {
-        strides: cc.stride,
-        pad: cc.pad,
-        dataFormat: 'NHWC',
-        filterShape: cc.filter,
-      } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const bf = tf.engine().runKernel(
+        tf.Conv2DBackpropFilter,
+        { x: t.x, dy: t.dy },
+        {
+          strides: cc.stride,
+          pad: cc.pad,
+          dataFormat: 'NHWC',
+          filterShape: cc.filter,
+        },
+      ) as tf.Tensor;
       const tr = tf.conv2dTranspose(t.dy, t.f, cc.x, cc.stride, cc.pad);
       const grads = tf.grads((x: tf.Tensor, f: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, cc.stride, cc.pad)))([t.x, t.f]);
       await bf.data();
@@ -156,12 +164,16 @@ test('unsupported data format throws a clear error', async () => {
   const dy = tf.zeros([1, 4, 4, 4]);
   assert.throws(
     () =>
-      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
-        strides: 2,
-        pad: 'same',
-        dataFormat: 'NCHW',
-        filterShape: [3, 3, 3, 4],
-      } as unknown as tf.NamedAttrMap),
+      tf.engine().runKernel(
+        tf.Conv2DBackpropFilter,
+        { x, dy },
+        {
+          strides: 2,
+          pad: 'same',
+          dataFormat: 'NCHW',
+          filterShape: [3, 3, 3, 4],
+        },
+      ),
     /only dataFormat 'NHWC'/,
   );
   tf.dispose([x, dy]);
@@ -327,19 +339,19 @@ test('a second registerWasmKernels call with other options installs what it asks
   const { unregisterWasmKernels } = await import('../../src/genlab/src/backend/wasm-kernels.js');
   await tf.setBackend('wasm');
   unregisterWasmKernels();
-  const builtinTanh = tf.getKernel(tf.Tanh, 'wasm')!;
-  const builtinTile = tf.getKernel(tf.Tile, 'wasm')!;
+  const builtinTanh = tf.getKernel(tf.Tanh, 'wasm');
+  const builtinTile = tf.getKernel(tf.Tile, 'wasm');
   registerWasmKernels({ kernels: [tf.Tanh] });
-  assert.notEqual(tf.getKernel(tf.Tanh, 'wasm')!.kernelFunc, builtinTanh.kernelFunc);
+  assert.notEqual(tf.getKernel(tf.Tanh, 'wasm').kernelFunc, builtinTanh.kernelFunc);
   registerWasmKernels({ kernels: [tf.Tile] });
-  assert.notEqual(tf.getKernel(tf.Tile, 'wasm')!.kernelFunc, builtinTile.kernelFunc, 'Tile is ours after the second call');
-  assert.equal(tf.getKernel(tf.Tanh, 'wasm')!.kernelFunc, builtinTanh.kernelFunc, 'Tanh is back to the built-in');
+  assert.notEqual(tf.getKernel(tf.Tile, 'wasm').kernelFunc, builtinTile.kernelFunc, 'Tile is ours after the second call');
+  assert.equal(tf.getKernel(tf.Tanh, 'wasm').kernelFunc, builtinTanh.kernelFunc, 'Tanh is back to the built-in');
   // Same options again: nothing changes.
   const tile = tf.getKernel(tf.Tile, 'wasm');
   registerWasmKernels({ kernels: [tf.Tile] });
   assert.equal(tf.getKernel(tf.Tile, 'wasm'), tile);
   registerWasmKernels();
-  assert.notEqual(tf.getKernel(tf.Tanh, 'wasm')!.kernelFunc, builtinTanh.kernelFunc);
+  assert.notEqual(tf.getKernel(tf.Tanh, 'wasm').kernelFunc, builtinTanh.kernelFunc);
   const x = tf.tensor1d([0.5, -2]);
   const y = tf.tanh(tf.tile(x, [2]));
   assertClose(Array.from(await y.data()), [0.5, -2, 0.5, -2].map(Math.tanh), 'tanh(tile(x))', 1e-6);

@@ -192,7 +192,7 @@ test("interpolation: a linear path sags inside the GAN prior's shell, a spherica
   assert.ok(linear[4] < 0.8 * ends, `linear norms ${linear}`);
   assert.ok(meanAbsDiff(sphericalPixels, await pixels(page, 'interpolation-strip')) > 1, 'the strip changed');
 
-  const gan = (await page.locator('[data-testid=interp-model]').inputValue()) as string;
+  const gan = await page.locator('[data-testid=interp-model]').inputValue();
   await page.locator('[data-testid=interp-model]').selectOption('vae');
   await waitForAttribute(page, 'interpolation-strip', 'data-key', `${gan}:linear:11,12`);
   // Nothing leaks: after all this the page holds the tensors it held before (the models' weights).
@@ -274,7 +274,10 @@ test('at phone width nothing overflows and a tap moves the latent point', async 
 });
 
 test('the page is translated: /zh-Hans/demo in Chinese, with the same working models', async (t) => {
-  if (process.env.GENLAB_SITE_BUILD && !process.env.GENLAB_SITE_BUILD_ZH) return t.skip('this build has no zh-Hans locale');
+  if (process.env.GENLAB_SITE_BUILD && !process.env.GENLAB_SITE_BUILD_ZH) {
+    t.skip('this build has no zh-Hans locale');
+    return;
+  }
   const page = await openDemo('/zh-Hans/demo');
   assert.match(await page.locator('h1').innerText(), /动手试试/);
   assert.match(await page.locator('[data-testid=demo-status]').innerText(), /浏览器/);

@@ -128,7 +128,7 @@ test('math renders as Jupyter renders it: no KaTeX error, display math in list i
     for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!n.parentElement!.closest('pre, code, .katex')) text += n.textContent;
     return text;
   });
-  assert.match(prose, /the loss , the weights  and /, 'math next to text');
+  assert.match(prose, /the loss , the weights {2}and /, 'math next to text');
   assert.doesNotMatch(prose.replace('a price of $5', ''), /\$|\\\(|\\\[|\\begin/);
   await page.close();
   assertQuiet(watch, 'jupyter-math');

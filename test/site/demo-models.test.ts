@@ -130,7 +130,7 @@ test("2-D VAE: the scatter file holds the encoder's means; reconstructions keep 
 
   const { points } = json('vae-mlp-z2', 'test-latents.json') as { points: [number, number, number][] };
   assert.equal(points.length, meta.testLatents.count);
-  const means = tf.tidy(() => encode(vae, x.slice(0, 200)).mean.arraySync() as number[][]);
+  const means = tf.tidy(() => encode(vae, x.slice(0, 200)).mean.arraySync());
   means.forEach(([z1, z2], i) => {
     assert.equal(points[i][2], testSplit.labels[i], 'labels');
     // float32 checkpoint (the file) vs float16 export (this model), rounded to 1e-3.

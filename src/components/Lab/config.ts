@@ -132,7 +132,8 @@ export function parseConfig(search: string): { config: LabConfig; problems: stri
   take('lrV', (t) => num(t, 1e-5, 0.1));
   take('hidden', (t) => {
     const sizes = t.split('-').map((s) => int(s, 1, 256));
-    return sizes.length >= 1 && sizes.length <= 4 && sizes.every((s) => s !== undefined) ? (sizes as number[]) : undefined;
+    const valid = sizes.filter((s): s is number => s !== undefined);
+    return valid.length === sizes.length && sizes.length >= 1 && sizes.length <= 4 ? valid : undefined;
   });
   take('latent', (t) => (t === '1' ? 1 : t === '2' ? 2 : undefined));
   take('batch', (t) => int(t, 8, 1024));

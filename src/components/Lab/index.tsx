@@ -460,7 +460,7 @@ export function Lab(): React.ReactElement {
   ) => (
     <label className={styles.field}>
       <span>{label}</span>
-      <select value={current} disabled={!config} onChange={(e) => update({ [key]: toValue(e.target.value) } as Partial<LabConfig>)} data-testid={`lab-${key}`}>
+      <select value={current} disabled={!config} onChange={(e) => update({ [key]: toValue(e.target.value) })} data-testid={`lab-${key}`}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

@@ -181,7 +181,10 @@ export class LabSession {
 
   /** One training iteration: k discriminator steps then one generator step (GAN), or one VAE update. */
   trainStep(): void {
-    if (this.config.model === 'vae') return this.vaeStep();
+    if (this.config.model === 'vae') {
+      this.vaeStep();
+      return;
+    }
     for (let i = 0; i < this.config.dSteps; i++) this.discriminatorStep();
     this.generatorStep();
   }

@@ -29,7 +29,7 @@ function assertInert(tree: Root, where: string): void {
     assert.notEqual(node.type, 'comment', `${where}: a comment survived`);
     assert.notEqual(node.type, 'doctype', `${where}: a doctype survived`);
     if (node.type !== 'element') return;
-    const el = node as Element;
+    const el: Element = node;
     assert.doesNotMatch(el.tagName, FORBIDDEN, `${where}: <${el.tagName}> survived`);
     for (const [k, v] of Object.entries(el.properties)) {
       assert.doesNotMatch(k, FORBIDDEN_ATTRIBUTES, `${where}: <${el.tagName} ${k}> survived`);

@@ -195,7 +195,8 @@ function gradientList(variableGradients: NamedGrads): { name: string; tensor: tf
 function fusedApplyGradients(this: tf.AdamOptimizer, variableGradients: NamedGrads): void {
   const grads = gradientList(variableGradients);
   if (tf.getBackend() !== 'wasm' || !grads.every((g) => g.tensor == null || g.tensor.dtype === 'float32')) {
-    return original!.call(this, variableGradients);
+    original!.call(this, variableGradients);
+    return;
   }
   const self = this as unknown as AdamInternals;
   const registered = tf.engine().registeredVariables;

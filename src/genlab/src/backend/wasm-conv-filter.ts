@@ -56,7 +56,7 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
     tf.backend_util.convertConv2DDataFormat(dataFormat),
   );
   checkSupported('Conv2DBackpropFilter', dataFormat, convInfo);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = convInfo;
+  const { batchSize, inChannels, outHeight, outWidth, outChannels } = convInfo;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = convInfo;
   const m = batchSize * outHeight * outWidth;
 
@@ -89,5 +89,5 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
  */
 export function registerConvFilterGradient(): void {
   if (tf.getKernel(tf.Conv2DBackpropFilter, 'wasm') != null) return;
-  tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2DBackpropFilter });
 }

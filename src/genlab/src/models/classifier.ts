@@ -37,5 +37,5 @@ export function createClassifier(seed = 0): tf.LayersModel {
 /** A model that shares the classifier's layers and returns its penultimate (feature) activations. */
 export function featureExtractor(classifier: tf.LayersModel): tf.LayersModel {
   const features = classifier.getLayer('features');
-  return tf.model({ inputs: classifier.inputs, outputs: features.output as tf.SymbolicTensor });
+  return tf.model({ inputs: classifier.inputs, outputs: features.output });
 }

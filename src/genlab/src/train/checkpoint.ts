@@ -18,7 +18,7 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       mkdirSync(dir, { recursive: true });
-      const weights = artifacts.weightData ? toUint8(artifacts.weightData as ArrayBuffer) : new Uint8Array(0);
+      const weights = artifacts.weightData ? toUint8(artifacts.weightData) : new Uint8Array(0);
       writeFileAtomic(join(dir, 'weights.bin'), weights);
       const modelJson = {
         modelTopology: artifacts.modelTopology ?? null,

@@ -41,7 +41,7 @@ export function predictNoise(denoiser: Denoiser, xt: tf.Tensor, t: tf.Tensor1D, 
     const inputs = [xt, timeEmbedding(t, denoiser.timeDim)];
     if (denoiser.numClasses > 0) {
       const y = labels ?? tf.fill([xt.shape[0]], NULL_CLASS, 'int32');
-      inputs.push(classOneHot(y as tf.Tensor1D, denoiser.numClasses));
+      inputs.push(classOneHot(y, denoiser.numClasses));
     }
     return denoiser.model.apply(inputs, { training }) as tf.Tensor;
   });
