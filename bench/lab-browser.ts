@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   rows.forEach((r) => console.log(r));
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

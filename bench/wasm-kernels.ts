@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   console.log(`\n${rows.join('\n')}`);
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

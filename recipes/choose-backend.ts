@@ -22,7 +22,7 @@ export async function main(): Promise<string> {
 }
 
 if (require.main === module)
-  main().catch((e) => {
+  main().catch((e: unknown) => {
     console.error(e);
     process.exit(1);
   });

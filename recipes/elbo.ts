@@ -23,7 +23,7 @@ export async function main(): Promise<{ elbo: number; reconstruction: number; kl
 }
 
 if (require.main === module)
-  main().catch((e) => {
+  main().catch((e: unknown) => {
     console.error(e);
     process.exit(1);
   });

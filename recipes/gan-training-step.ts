@@ -29,7 +29,7 @@ export async function main(steps = 5): Promise<{ discriminatorLoss: number; gene
 }
 
 if (require.main === module)
-  main().catch((e) => {
+  main().catch((e: unknown) => {
     console.error(e);
     process.exit(1);
   });

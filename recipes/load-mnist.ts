@@ -27,7 +27,7 @@ export async function main(): Promise<{ train: number; validation: number; test:
 }
 
 if (require.main === module)
-  main().catch((e) => {
+  main().catch((e: unknown) => {
     console.error(e);
     process.exit(1);
   });

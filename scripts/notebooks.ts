@@ -306,7 +306,7 @@ async function main(): Promise<number> {
 if (require.main === module) {
   main().then(
     (code) => process.exit(code),
-    (e) => {
+    (e: unknown) => {
       console.error(e);
       process.exit(1);
     },

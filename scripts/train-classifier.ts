@@ -75,8 +75,8 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => process.exit(code),
-  (e) => {
-    console.error(`error: ${(e as Error).message}`);
+  (e: unknown) => {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   },
 );

@@ -64,7 +64,7 @@ export function readTranslation(path: string): NotebookTranslation {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as NotebookTranslation;
   } catch (e) {
-    throw new Error(`render-notebooks: ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`render-notebooks: ${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
 }
 

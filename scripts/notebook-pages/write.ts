@@ -184,7 +184,7 @@ export function renderAll(options: RenderAllOptions): Written[] {
     try {
       nb = JSON.parse(readFileSync(path, 'utf8')) as Notebook;
     } catch (e) {
-      throw new Error(`render-notebooks: ${path} is not valid JSON: ${(e as Error).message}`);
+      throw new Error(`render-notebooks: ${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
     const en = renderNotebook(nb, { name });
     const zh =

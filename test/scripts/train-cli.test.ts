@@ -196,9 +196,9 @@ describe('Ctrl-C', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', ...args], { env: { ...inherited, GENLAB_BACKEND: 'wasm' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
+      stderr += d.toString();
       if (/no classifier at/.test(stderr) && !child.killed) child.kill('SIGINT');
     });
     const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -34,7 +34,7 @@ function useRuntime(): { runtime?: DemoRuntime; error?: string } {
     let live = true;
     loadDemoRuntime(modelsUrl).then(
       (runtime) => live && setState({ runtime }),
-      (e: Error) => live && setState({ error: e.message }),
+      (e: unknown) => live && setState({ error: e instanceof Error ? e.message : String(e) }),
     );
     return () => {
       live = false;

@@ -125,7 +125,7 @@ export function Lab(): React.ReactElement {
     setRuntime(undefined);
     loadLabRuntime(wanted).then(
       (rt) => live && setRuntime({ ...rt, wanted }),
-      (e: Error) => live && setError(e.message),
+      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
     );
     return () => {
       live = false;

@@ -80,9 +80,9 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
       const hint = pkg.endsWith('gpu')
         ? `not installed (npm install ${pkg}; needs CUDA 11.2 and cuDNN 8.1)`
         : `not installed (its libtensorflow download failed or was skipped)`;
-      throw new Error(hint);
+      throw new Error(hint, { cause: e });
     }
-    throw new Error(`installed but failed to load: ${errorText(e)}`);
+    throw new Error(`installed but failed to load: ${errorText(e)}`, { cause: e });
   }
   await activate('tensorflow');
   return pkg.endsWith('gpu') ? 'CUDA through libtensorflow' : 'CPU through libtensorflow';
@@ -109,8 +109,8 @@ async function tryWebgpu(auto: boolean): Promise<string> {
     try {
       dawn = (await importOptional('webgpu')) as typeof dawn;
     } catch (e) {
-      if (isMissingModule(e, 'webgpu')) throw new Error('not installed (npm install webgpu: Dawn, WebGPU for Node)');
-      throw new Error(`the 'webgpu' package (Dawn) failed to load: ${errorText(e)}`);
+      if (isMissingModule(e, 'webgpu')) throw new Error('not installed (npm install webgpu: Dawn, WebGPU for Node)', { cause: e });
+      throw new Error(`the 'webgpu' package (Dawn) failed to load: ${errorText(e)}`, { cause: e });
     }
     Object.assign(globalThis, dawn.globals);
     const gpu = dawn.create([]);

@@ -85,7 +85,7 @@ export function adamSimdModuleBytes(sharedMemory: boolean): Uint8Array {
   code.push(...wasmOp.nextLanesAndEnd(I));
   return simdModuleBytes({
     name: 'adam',
-    params: [...Array(8).fill(0x7f), ...Array(8).fill(0x7d)],
+    params: [...Array<number>(8).fill(0x7f), ...Array<number>(8).fill(0x7d)],
     locals: [
       [2, 0x7f],
       [11, 0x7b],

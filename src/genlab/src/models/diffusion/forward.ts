@@ -15,7 +15,7 @@ function perExample(values: ArrayLike<number>, t: tf.Tensor1D, rank: number): tf
   return tf.tidy(() => {
     const table = tf.tensor1d(Float32Array.from(values));
     const picked = tf.gather(table, tf.sub(tf.cast(t, 'int32'), tf.scalar(1, 'int32')));
-    return tf.reshape(picked, [t.shape[0], ...new Array(rank - 1).fill(1)]);
+    return tf.reshape(picked, [t.shape[0], ...new Array<number>(rank - 1).fill(1)]);
   });
 }
 
