@@ -46,4 +46,7 @@ async function main() {
       `${model} ${name.padEnd(28)} wall median ${med(v.wall).toFixed(1)} min ${Math.min(...v.wall).toFixed(1)} | cpu median ${med(v.cpu).toFixed(1)} min ${Math.min(...v.cpu).toFixed(1)} ms`,
     );
 }
-main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

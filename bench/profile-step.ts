@@ -36,4 +36,7 @@ async function main() {
   console.log(`kernel total ${total.toFixed(1)} ms`);
   for (const [k, v] of rows.slice(0, 30)) console.log(`${v.ms.toFixed(1).padStart(8)} ms ${String(v.n).padStart(4)}x  ${k}`);
 }
-main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -53,4 +53,7 @@ async function main() {
   );
   for (const [k, v] of rows.slice(0, 14)) console.log(`${(v.ms / n).toFixed(2).padStart(7)} ms ${String(v.n / n).padStart(5)}x ${k}`);
 }
-main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

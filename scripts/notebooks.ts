@@ -105,7 +105,7 @@ function walk(dir: string): string[] {
 
 interface Notebook {
   cells: { cell_type: string; source: string | string[]; outputs?: Output[] }[];
-  metadata: Record<string, any>;
+  metadata: { kernelspec?: { name?: string }; genlab?: Record<string, unknown>; [k: string]: unknown };
   [k: string]: unknown;
 }
 interface Output {
@@ -164,9 +164,9 @@ function runPython(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: nu
     const child = spawn(PYTHON, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
       const s = String(d);
       // Progress lines from execute.py; other stderr (the kernel's own warnings) stays quiet.
       for (const line of s.split('\n')) if (/^ {2}cell \d+ done/.test(line)) console.log(line);
@@ -196,14 +196,14 @@ export async function executeNotebook(
   if (spec !== KERNEL_NAME) throw new NotebookCellError(`${name}: kernelspec is '${spec}', expected '${KERNEL_NAME}'`);
   const hash = inputHash(nb, profile);
   if (!options.force && existsSync(target)) {
-    let old: Record<string, any> | undefined;
+    let old: Record<string, unknown> | undefined;
     try {
       old = readJson<Notebook>(target).metadata?.genlab;
     } catch {
       old = undefined; // not a notebook we wrote: execute and replace it
     }
     if (old?.inputHash === hash && old?.profile === profile) {
-      console.log(`${name}: unchanged since its ${profile} run of ${old.started}, skipped (--force to run it anyway)`);
+      console.log(`${name}: unchanged since its ${profile} run of ${old.started as string}, skipped (--force to run it anyway)`);
       return { notebook: name, target, skipped: true, seconds: 0 };
     }
   }
@@ -228,7 +228,7 @@ export async function executeNotebook(
       const last = r.stdout.trim().split('\n').pop() ?? '';
       let detail: { cell?: number; index?: number; error?: string; missing?: string } = {};
       try {
-        detail = JSON.parse(last);
+        detail = JSON.parse(last) as typeof detail;
       } catch {
         /* not a report line */
       }

@@ -131,7 +131,7 @@ export function hideMath(markdown: string): { text: string; math: MathSpan[] } {
   let text = '';
   let at = 0;
   for (const f of found) {
-    text += md.slice(at, f.start) + PLACEHOLDER_OPEN + math.length + PLACEHOLDER_CLOSE;
+    text += md.slice(at, f.start) + PLACEHOLDER_OPEN + String(math.length) + PLACEHOLDER_CLOSE;
     math.push(spanOf(md.slice(f.start, f.end), f.open));
     at = f.end;
   }

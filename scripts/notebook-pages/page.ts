@@ -170,8 +170,8 @@ export function outputBlocks(outputs: NbOutput[], ctx: OutputContext): NotebookB
     if (o.output_type === 'error') {
       blocks.push({
         kind: 'error',
-        ename: stripAnsi(String(o.ename ?? 'Error')),
-        evalue: stripAnsi(String(o.evalue ?? '')),
+        ename: stripAnsi(o.ename ?? 'Error'),
+        evalue: stripAnsi(o.evalue ?? ''),
         traceback: stripAnsi((o.traceback ?? []).map(String).join('\n')),
       });
       continue;

@@ -130,7 +130,9 @@ const listItem = (r: RenderedNotebook, nb: Notebook): NotebookListItem => {
     name: r.data.name,
     title: r.title,
     route: notebookRoute(r.data.name),
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- notebook metadata values are JSON scalars, written as they print
     executed: started ? String(started).slice(0, 10) : null,
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- notebook metadata values are JSON scalars, written as they print
     profile: profile === undefined || profile === null ? null : String(profile),
   };
 };

@@ -91,7 +91,9 @@ test('a frame scheduled and then disposed (unmount) never runs; one run per fram
   const frame = () => new Promise((resolve) => setImmediate(resolve));
   let runs = 0;
   const scheduler = new FrameScheduler(
-    () => void runs++,
+    () => {
+      runs++;
+    },
     (cb) => setImmediate(cb),
     (h) => clearImmediate(h),
   );

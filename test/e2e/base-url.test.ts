@@ -74,7 +74,7 @@ test('notebook pages show every picture and offer their notebook for download un
     const path = notebookRoute(name);
     const { page, problems } = await open(path);
     const broken = await page.evaluate(async () => {
-      const imgs = Array.from(document.querySelectorAll('article img')) as HTMLImageElement[];
+      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('article img'));
       imgs.forEach((i) => (i.loading = 'eager'));
       await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => ((i.onload = r), (i.onerror = r))))));
       return imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src);
@@ -86,7 +86,7 @@ test('notebook pages show every picture and offer their notebook for download un
       .first()
       .getAttribute('href');
     assert.ok(href?.startsWith(BASE_URL), `download link ${href}`);
-    const r = await fetch(new URL(site).origin + href);
+    const r = await fetch(new URL(site).origin + href!);
     assert.equal(r.status, 200, href!);
     await page.close();
   }

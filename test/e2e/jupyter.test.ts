@@ -31,8 +31,8 @@ before(async () => {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  server.stdout!.on('data', (d) => (serverLog += d));
-  server.stderr!.on('data', (d) => (serverLog += d));
+  server.stdout!.on('data', (d: Buffer) => (serverLog += d.toString()));
+  server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
   let exited = false;
   server.on('exit', () => (exited = true));
   const t0 = Date.now();

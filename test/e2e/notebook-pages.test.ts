@@ -125,7 +125,7 @@ test('math renders as Jupyter renders it: no KaTeX error, display math in list i
   const prose = await page.evaluate(() => {
     const walker = document.createTreeWalker(document.querySelector('article')!, NodeFilter.SHOW_TEXT);
     let text = '';
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!n.parentElement!.closest('pre, code, .katex')) text += n.textContent;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!n.parentElement!.closest('pre, code, .katex')) text += n.textContent ?? '';
     return text;
   });
   assert.match(prose, /the loss , the weights {2}and /, 'math next to text');

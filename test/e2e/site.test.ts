@@ -102,7 +102,7 @@ test('notebook pages show every picture and their provenance', async () => {
     const page = await open(path, `notebook-${name}`);
     // Markdown images load lazily: make them all load now, then check each one.
     const broken = await page.evaluate(async () => {
-      const imgs = Array.from(document.querySelectorAll('article img')) as HTMLImageElement[];
+      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('article img'));
       imgs.forEach((i) => (i.loading = 'eager'));
       await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => ((i.onload = r), (i.onerror = r))))));
       return imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src);
@@ -111,6 +111,7 @@ test('notebook pages show every picture and their provenance', async () => {
     assert.equal(await page.locator('[data-testid="provenance"]').count(), 1);
     const download = page.locator('article a', { hasText: `Download ${name}.ipynb` });
     const href = await download.getAttribute('href');
+    assert.ok(href, `${path}: the download link has an href`);
     const r = await fetch(base + href);
     assert.equal(r.status, 200);
     assert.equal((await r.json()).nbformat, 4);

@@ -127,7 +127,7 @@ describe('reparameterize', () => {
       const v = g.dataSync();
       assert.ok(
         v.every((x) => Number.isFinite(x) && x !== 0),
-        `gradient ${v}`,
+        `gradient ${Array.from(v).join(',')}`,
       );
     }
     tf.dispose([mean, logVar, eps, gm, gl, gm2, gl2]);

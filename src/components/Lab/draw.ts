@@ -108,7 +108,12 @@ export function drawLines(ctx: CanvasRenderingContext2D, lines: ArrayLike<number
   ctx.lineWidth = 1;
   for (const l of lines) {
     ctx.beginPath();
-    for (let i = 0; i < l.length / 2; i++) (i ? ctx.lineTo : ctx.moveTo).call(ctx, toPx(l[2 * i]), toPy(l[2 * i + 1]));
+    for (let i = 0; i < l.length / 2; i++) {
+      const x = toPx(l[2 * i]);
+      const y = toPy(l[2 * i + 1]);
+      if (i) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+    }
     ctx.stroke();
   }
 }

@@ -56,7 +56,7 @@ function Anchor({ href, children, ...rest }: React.ComponentProps<'a'>): React.J
 
 /** A picture from the asset folder (the only pictures sanitizing lets through), under the locale's base URL. */
 function AssetImage({ src, ...rest }: React.ComponentProps<'img'>): React.JSX.Element {
-  return <img src={useBaseUrl(String(src ?? ''))} loading="lazy" {...rest} />;
+  return <img src={useBaseUrl(src ?? '')} loading="lazy" {...rest} />;
 }
 
 const components: Partial<Components> = {

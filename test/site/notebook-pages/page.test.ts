@@ -14,8 +14,7 @@ import { pageMdx, yamlString } from '../../../scripts/notebook-pages/write.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const load = (f: string) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Notebook;
-const pngOf = (nb: Notebook, cell: number, out: number) =>
-  Buffer.from(String((nb.cells[cell].outputs![out].data as Record<string, string>)['image/png']), 'base64');
+const pngOf = (nb: Notebook, cell: number, out: number) => Buffer.from((nb.cells[cell].outputs![out].data as Record<string, string>)['image/png'], 'base64');
 const sha16 = (b: Buffer) => createHash('sha256').update(b).digest('hex').slice(0, 16);
 
 test('a display updated through its display_id shows only its final state, where it was created', () => {

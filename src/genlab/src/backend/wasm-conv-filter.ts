@@ -16,7 +16,7 @@ type Conv2DBackpropFilterAttrs = tf.Conv2DBackpropFilterAttrs;
  * whose disposal would free data the caller owns.
  */
 export function asTensor(info: tf.TensorInfo | undefined, name: string): tf.Tensor {
-  if (info instanceof tf.Tensor) return info;
+  if (info instanceof tf.Tensor) return info as tf.Tensor;
   throw new Error(`genlab wasm conv kernel: input '${name}' must be a tf.Tensor (run it through tf.engine().runKernel)`);
 }
 

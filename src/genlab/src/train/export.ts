@@ -59,6 +59,6 @@ export async function exportWebModel(model: tf.LayersModel, dir: string, options
     weightSpecs = weightSpecs.map((s) => ({ ...s, quantization: { dtype: 'float16' as const } }));
   }
   const metadata = options.metadata ? { ...(artifacts.userDefinedMetadata ?? {}), ...options.metadata } : artifacts.userDefinedMetadata;
-  await fileSystemHandler(dir).save!({ ...artifacts, weightData, weightSpecs, userDefinedMetadata: metadata as {} | undefined });
+  await fileSystemHandler(dir).save!({ ...artifacts, weightData, weightSpecs, userDefinedMetadata: metadata as tf.io.ModelArtifacts['userDefinedMetadata'] });
   return { bytes: weightData.byteLength };
 }
