@@ -104,7 +104,7 @@ test('notebook pages show every picture and their provenance', async () => {
     const broken = await page.evaluate(async () => {
       const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('article img'));
       imgs.forEach((i) => (i.loading = 'eager'));
-      await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => ((i.onload = r), (i.onerror = r))))));
+      await Promise.all(imgs.filter((i) => !i.complete).map((i) => new Promise((r) => ((i.onload = r), (i.onerror = r)))));
       return imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src);
     });
     assert.deepEqual(broken, [], `${path}: pictures that did not load`);

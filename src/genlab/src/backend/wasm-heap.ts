@@ -85,6 +85,7 @@ export function simdModuleBytes(f: SimdFunction): Uint8Array {
  * The function of `moduleBytes(shared)` bound to the backend's heap, compiled once per heap, or
  * `null` where the heap is not reachable or this runtime has no wasm SIMD (the caller falls back).
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the type of the wasm export it looks up
 export function heapFunction<F>(exportName: string, moduleBytes: (sharedMemory: boolean) => Uint8Array): (backend: WasmHeapBackend) => F | null {
   const byMemory = new WeakMap<WebAssembly.Memory, F | null>();
   return (backend) => {

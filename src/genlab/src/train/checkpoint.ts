@@ -123,6 +123,7 @@ async function readWeights(folder: string): Promise<tf.Tensor[]> {
  * TensorFlow.js numbers layer names per process, so names differ between two runs of the same
  * architecture while the order never does.
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- public signature (api report): the caller names the type it expects
 export async function restoreLatestCheckpoint<S>(
   dir: string,
   models: Record<string, tf.LayersModel>,

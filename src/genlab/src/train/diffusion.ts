@@ -51,6 +51,7 @@ export function updateEma(ema: tf.LayersModel, model: tf.LayersModel, decay: num
   const d = Math.min(decay, (1 + update) / (10 + update));
   tf.tidy(() => {
     model.weights.forEach((w, i) => {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- tfjs types LayerVariable.read() as Tensor; it returns the layer's tf.Variable
       const target = ema.weights[i].read() as tf.Variable;
       target.assign(tf.add(tf.mul(d, target), tf.mul(1 - d, w.read())));
     });
