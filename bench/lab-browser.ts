@@ -61,13 +61,15 @@ async function main(): Promise<void> {
     await browser.close();
     server.stop();
   }
-  console.log(`Lab training speed with rendering, headless Chromium (${CHROMIUM}), ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} at the end:\n`);
+  console.log(
+    `Lab training speed with rendering, headless Chromium (${CHROMIUM}), ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} at the end:\n`,
+  );
   console.log('| model | backend | steps/s | measured |');
   console.log('|---|---|---|---|');
   rows.forEach((r) => console.log(r));
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -15,23 +15,45 @@ async function main() {
   let on = false;
   for (const k of tf.getKernelsForBackend('wasm')) {
     const f = k.kernelFunc;
-    (k as { kernelFunc: tf.KernelFunc }).kernelFunc = ((args: Parameters<tf.KernelFunc>[0]) => {
+    (k as { kernelFunc: tf.KernelFunc }).kernelFunc = (args: Parameters<tf.KernelFunc>[0]) => {
       if (!on) return f(args);
-      const t0 = performance.now(); stack.push(0);
-      try { return f(args); } finally {
-        const dt = performance.now() - t0; const child = stack.pop()!; if (stack.length) stack[stack.length - 1] += dt;
-        const key = process.env.SHAPES && k.kernelName === process.env.SHAPES ? `${k.kernelName} ${Object.values(args.inputs).map((t) => `[${t?.shape}]`).join("x")} ${JSON.stringify(args.attrs ?? {})}` : k.kernelName; const e = self.get(key) ?? { ms: 0, n: 0 }; e.ms += dt - child; e.n++; self.set(key, e);
+      const t0 = performance.now();
+      stack.push(0);
+      try {
+        return f(args);
+      } finally {
+        const dt = performance.now() - t0;
+        const child = stack.pop()!;
+        if (stack.length) stack[stack.length - 1] += dt;
+        const key =
+          process.env.SHAPES && k.kernelName === process.env.SHAPES
+            ? `${k.kernelName} ${Object.values(args.inputs)
+                .map((t) => `[${t?.shape}]`)
+                .join('x')} ${JSON.stringify(args.attrs ?? {})}`
+            : k.kernelName;
+        const e = self.get(key) ?? { ms: 0, n: 0 };
+        e.ms += dt - child;
+        e.n++;
+        self.set(key, e);
       }
-    }) as tf.KernelFunc;
+    };
   }
   const step = trainingStep(model);
   for (let i = 0; i < 3; i++) step();
-  const n = 10; on = true; const t = performance.now();
+  const n = 10;
+  on = true;
+  const t = performance.now();
   for (let i = 0; i < n; i++) step();
-  const total = (performance.now() - t) / n; on = false;
+  const total = (performance.now() - t) / n;
+  on = false;
   const rows = [...self].sort((a, b) => b[1].ms - a[1].ms);
   const ks = rows.reduce((s, r) => s + r[1].ms, 0) / n;
-  console.log(`${model}: step ${total.toFixed(1)} ms; kernels (self) ${ks.toFixed(1)} ms in ${rows.reduce((s, r) => s + r[1].n, 0) / n} calls; outside kernels ${(total - ks).toFixed(1)} ms`);
+  console.log(
+    `${model}: step ${total.toFixed(1)} ms; kernels (self) ${ks.toFixed(1)} ms in ${rows.reduce((s, r) => s + r[1].n, 0) / n} calls; outside kernels ${(total - ks).toFixed(1)} ms`,
+  );
   for (const [k, v] of rows.slice(0, 14)) console.log(`${(v.ms / n).toFixed(2).padStart(7)} ms ${String(v.n / n).padStart(5)}x ${k}`);
 }
-main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

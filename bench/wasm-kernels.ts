@@ -79,8 +79,8 @@ function timeCase(c: Case): { filter: number; input: number } {
   const dy = tf.randomNormal(outShape(c));
   const attrs = { strides: c.stride, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined };
   const result = {
-    filter: time(() =>
-      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...attrs, filterShape: c.filter } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    filter: time(
+      () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...attrs, filterShape: c.filter } as unknown as tf.NamedAttrMap) as tf.Tensor,
     ),
     input: time(() => tf.conv2dTranspose(dy as tf.Tensor4D, filter as tf.Tensor4D, c.x, c.stride, 'same')),
   };
@@ -112,14 +112,18 @@ async function matmulLayout(): Promise<void> {
   const dy = tf.randomNormal([64 * 7 * 7, 128]);
   const flag = time(() => tf.matMul(col, dy, true, false));
   const explicit = time(() => tf.tidy(() => tf.matMul(tf.transpose(col), dy)));
-  console.log(`matmul [K,M]·[M,Co] for DCGAN conv2 (K=1600, M=3136, Co=128): transposeA flag ${flag.toFixed(1)} ms, transpose + plain ${explicit.toFixed(1)} ms`);
+  console.log(
+    `matmul [K,M]·[M,Co] for DCGAN conv2 (K=1600, M=3136, Co=128): transposeA flag ${flag.toFixed(1)} ms, transpose + plain ${explicit.toFixed(1)} ms`,
+  );
   tf.dispose([col, dy]);
 }
 
 async function main(): Promise<void> {
   await tf.setBackend('wasm');
   registerWasmKernels();
-  console.log(`median of ${REPS} after 1 warm-up (single sample when > ${SLOW_MS} ms), ms per call; wasm SIMD=${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')} threads=${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')}`);
+  console.log(
+    `median of ${REPS} after 1 warm-up (single sample when > ${SLOW_MS} ms), ms per call; wasm SIMD=${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')} threads=${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')}`,
+  );
   await matmulLayout();
   const rows: string[] = [];
   rows.push('| case | kernel | cpu | wasm built-in | wasm genlab | cpu / genlab | built-in / genlab |');
@@ -138,7 +142,7 @@ async function main(): Promise<void> {
   console.log(`\n${rows.join('\n')}`);
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

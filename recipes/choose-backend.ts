@@ -21,4 +21,8 @@ export async function main(): Promise<string> {
   return choice.name;
 }
 
-if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });

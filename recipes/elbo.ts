@@ -22,4 +22,8 @@ export async function main(): Promise<{ elbo: number; reconstruction: number; kl
   return result;
 }
 
-if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -28,4 +28,8 @@ export async function main(steps = 5): Promise<{ discriminatorLoss: number; gene
   return history;
 }
 
-if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -26,4 +26,8 @@ export async function main(): Promise<{ train: number; validation: number; test:
   return { train: mnist.train.size, validation: mnist.validation.size, test: mnist.test.size };
 }
 
-if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -93,7 +93,8 @@ export function forwardMacs(model: tf.LayersModel): number {
     if (kernel) {
       const k = kernel.shape.reduce((a, b) => a * b, 1);
       if (cls === 'Dense') macs += k;
-      else if (cls === 'Conv2D') macs += k * out[1]! * out[2]!; // every output pixel: kh·kw·inC·outC
+      else if (cls === 'Conv2D')
+        macs += k * out[1]! * out[2]!; // every output pixel: kh·kw·inC·outC
       else if (cls === 'Conv2DTranspose') macs += k * input[1]! * input[2]!; // every input pixel scatters kh·kw·outC
     }
     input = out;
@@ -246,8 +247,9 @@ async function worker(a: WorkerArgs): Promise<EngineResult> {
     }
     const steps = a.backend === 'cpu' && CONV_MODELS.includes(model) ? 1 : a.steps;
     const warmup = a.backend === 'cpu' && CONV_MODELS.includes(model) ? 0 : a.warmup;
-    result.models[model] = await timeModel(model, train, steps, warmup);
-    console.error(`  tfjs-${a.backend} ${model}: ${result.models[model]!.msPerStep.toFixed(1)} ms/step`);
+    const timing = await timeModel(model, train, steps, warmup);
+    result.models[model] = timing;
+    console.error(`  tfjs-${a.backend} ${model}: ${timing.msPerStep.toFixed(1)} ms/step`);
   }
   if (a.memorySteps > 0) result.memory = await memoryCheck(a.memoryModel, train, a.memorySteps, a.backend);
   return result;
@@ -284,7 +286,22 @@ function runTorch(models: ModelName[], steps: number, warmup: number, tmp: strin
   const json = join(tmp, 'torch.json');
   const r = spawnSync(
     python,
-    [script, '--data-dir', mnistDirectory(), '--models', models.join(','), '--steps', String(steps), '--warmup', String(warmup), '--threads', '2', '--json', json, ...(keepDir ? ['--out', keepDir] : [])],
+    [
+      script,
+      '--data-dir',
+      mnistDirectory(),
+      '--models',
+      models.join(','),
+      '--steps',
+      String(steps),
+      '--warmup',
+      String(warmup),
+      '--threads',
+      '2',
+      '--json',
+      json,
+      ...(keepDir ? ['--out', keepDir] : []),
+    ],
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -311,13 +328,20 @@ function runWorker(backend: string, a: Omit<WorkerArgs, 'backend'>, tmp: string)
   const args = [
     ...process.execArgv,
     process.argv[1],
-    '--worker', backend,
-    '--models', a.models.join(','),
-    '--steps', String(a.steps),
-    '--warmup', String(a.warmup),
-    '--memory-steps', String(a.memorySteps),
-    '--memory-model', a.memoryModel,
-    '--result', file,
+    '--worker',
+    backend,
+    '--models',
+    a.models.join(','),
+    '--steps',
+    String(a.steps),
+    '--warmup',
+    String(a.warmup),
+    '--memory-steps',
+    String(a.memorySteps),
+    '--memory-model',
+    a.memoryModel,
+    '--result',
+    file,
     ...(a.cpuConv ? ['--cpu-conv'] : []),
   ];
   // wasm-mt: as many pool threads as CPUs (the library default leaves one free; bench/NOTES.md).
@@ -325,7 +349,11 @@ function runWorker(backend: string, a: Omit<WorkerArgs, 'backend'>, tmp: string)
   const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', env });
   process.stderr.write(r.stderr ?? '');
   if (r.status === 0 && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as EngineResult;
-  const why = (r.stderr ?? '').split('\n').filter((l) => /error/i.test(l)).slice(-1)[0] ?? `exit ${r.status}`;
+  const why =
+    (r.stderr ?? '')
+      .split('\n')
+      .filter((l) => /error/i.test(l))
+      .slice(-1)[0] ?? `exit ${r.status}`;
   return { engine: `tfjs-${backend}`, device: '', deviceClass: 'cpu', models: {}, skipped: {}, error: why.slice(0, 300) };
 }
 
@@ -367,14 +395,16 @@ async function driver(): Promise<void> {
     },
   });
   if (v.help) {
-    console.log('usage: npm run bench -- [--quick] [--out FILE.json] [--backends cpu,wasm,wasm-mt,webgpu,torch] [--steps N] [--models LIST] [--memory-steps N]');
+    console.log(
+      'usage: npm run bench -- [--quick] [--out FILE.json] [--backends cpu,wasm,wasm-mt,webgpu,torch] [--steps N] [--models LIST] [--memory-steps N]',
+    );
     return;
   }
   const quick = v.quick ?? false;
   const backends = (v.backends ?? (quick ? 'wasm,torch' : 'cpu,wasm,wasm-mt,webgpu,torch')).split(',').filter(Boolean);
   const models = (v.models ?? MODELS.join(',')).split(',').filter(Boolean) as ModelName[];
   for (const m of models) if (!MODELS.includes(m)) throw new Error(`unknown model '${m}' (expected ${MODELS.join(', ')})`);
-  for (const b of backends) if (![...TFJS_BACKENDS, 'torch'].includes(b as never)) throw new Error(`unknown backend '${b}'`);
+  for (const b of backends) if (![...TFJS_BACKENDS, 'torch'].includes(b)) throw new Error(`unknown backend '${b}'`);
   const stepsFlag = v.steps === undefined ? undefined : Number(v.steps);
   if (stepsFlag !== undefined && !(Number.isInteger(stepsFlag) && stepsFlag >= 1)) throw new Error(`--steps must be a positive integer`);
   const memorySteps = v['memory-steps'] !== undefined ? Number(v['memory-steps']) : quick ? 20 : 200;
@@ -440,8 +470,13 @@ async function driver(): Promise<void> {
 
   const header = ['model', 'engine', 'ms/step', 'images/s', '× PyTorch', 'GFLOP/s', '% of peak'];
   const lines = rows.map((r) => [
-    r.model, r.engine, fmt(r.msPerStep), fmt(r.imagesPerSecond, 0), r.ratioToPytorch == null ? '-' : `${fmt(r.ratioToPytorch, 2)}x`,
-    fmt(r.gflops, 2), r.peakShare == null ? '-' : `${fmt(r.peakShare * 100)}%`,
+    r.model,
+    r.engine,
+    fmt(r.msPerStep),
+    fmt(r.imagesPerSecond, 0),
+    r.ratioToPytorch == null ? '-' : `${fmt(r.ratioToPytorch, 2)}x`,
+    fmt(r.gflops, 2),
+    r.peakShare == null ? '-' : `${fmt(r.peakShare * 100)}%`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const show = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -456,7 +491,7 @@ async function driver(): Promise<void> {
   }
   if (memory) {
     console.log(
-      `memory (${memory.model} on ${memory.backend}, ${memory.steps} steps${quick ? ', --quick: fewer than the full run\'s 200' : ''}): ` +
+      `memory (${memory.model} on ${memory.backend}, ${memory.steps} steps${quick ? ", --quick: fewer than the full run's 200" : ''}): ` +
         `tensors ${memory.tensorsBefore} → ${memory.tensorsAfter}, rss ${fmt(memory.rssBeforeMiB)} → ${fmt(memory.rssAfterMiB)} MiB` +
         ` (${memory.flat ? 'flat' : 'NOT FLAT'})`,
     );

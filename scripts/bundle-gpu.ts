@@ -25,7 +25,10 @@ export async function buildBundle(outDir: string, options: { tarball?: boolean }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'data'), { recursive: true });
 
-  for (const [entry, out] of [['train-entry.ts', 'train.cjs'], ['bench-entry.ts', 'bench.cjs']] as const) {
+  for (const [entry, out] of [
+    ['train-entry.ts', 'train.cjs'],
+    ['bench-entry.ts', 'bench.cjs'],
+  ] as const) {
     await build({
       entryPoints: [join(ROOT, 'scripts', 'bundle', entry)],
       outfile: join(dir, out),

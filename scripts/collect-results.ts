@@ -14,16 +14,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  disposeTrainedModel,
-  imageGridPng,
-  lineChartSvg,
-  loadTrainedModel,
-  ModelFolderError,
-  pointsFromLog,
-  setupBackend,
-  trainedModelSamples,
-} from 'genlab';
+import { disposeTrainedModel, imageGridPng, lineChartSvg, loadTrainedModel, ModelFolderError, pointsFromLog, setupBackend, trainedModelSamples } from 'genlab';
 
 let root = '.';
 const images = () => join(root, 'static', 'img', 'results');
@@ -63,7 +54,8 @@ async function collectModel(dir: string): Promise<string> {
   const metadata = readJson(join(dir, 'metadata.json'));
   const metrics = readJson(join(dir, 'metrics.json'));
   const training = metadata.training as { curve: Record<string, unknown>[] } | undefined;
-  if (!training?.curve?.length) throw new CollectError(`${join(dir, 'metadata.json')}: expected a training summary with a per-epoch curve (re-export with npm run export:model)`);
+  if (!training?.curve?.length)
+    throw new CollectError(`${join(dir, 'metadata.json')}: expected a training summary with a per-epoch curve (re-export with npm run export:model)`);
   const family = String(metadata.family);
   mkdirSync(results(), { recursive: true });
   mkdirSync(images(), { recursive: true });
@@ -109,7 +101,9 @@ function collectRun(runDir: string): string {
   };
   mkdirSync(results(), { recursive: true });
   writeFileSync(join(results(), `${name}.json`), JSON.stringify(result, null, 2) + '\n');
-  const samples = readdirSync(join(runDir, 'samples')).filter((f) => f.endsWith('.png')).sort();
+  const samples = readdirSync(join(runDir, 'samples'))
+    .filter((f) => f.endsWith('.png'))
+    .sort();
   if (samples.length) {
     mkdirSync(images(), { recursive: true });
     copyFileSync(join(runDir, 'samples', samples[samples.length - 1]), join(images(), `${name}.png`));

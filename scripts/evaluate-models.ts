@@ -71,7 +71,15 @@ function shiftRight(images: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const n = images.shape[0];
     const im = tf.reshape(images, [n, 28, 28, 1]);
-    return tf.reshape(tf.pad(tf.slice(im, [0, 0, 0, 0], [n, 28, 27, 1]), [[0, 0], [0, 0], [1, 0], [0, 0]]), [n, 784]) as tf.Tensor2D;
+    return tf.reshape(
+      tf.pad(tf.slice(im, [0, 0, 0, 0], [n, 28, 27, 1]), [
+        [0, 0],
+        [0, 0],
+        [1, 0],
+        [0, 0],
+      ]),
+      [n, 784],
+    ) as tf.Tensor2D;
   });
 }
 
@@ -159,7 +167,15 @@ async function main(): Promise<number> {
       const m = Math.min(nMem, images.shape[0]);
       const pix = tf.slice(images, 0, m) as tf.Tensor2D;
       const mp = await memorizationCheck(pix, ref.trainPixels, ref.heldOutPixels);
-      result.memorization = { searched: mnist.train.size, checked: m, quantile: mp.quantile, threshold: round(mp.threshold), flagged: mp.flagged, medianGenerated: round(mp.medianGenerated), medianHeldOut: round(mp.medianHeldOut) };
+      result.memorization = {
+        searched: mnist.train.size,
+        checked: m,
+        quantile: mp.quantile,
+        threshold: round(mp.threshold),
+        flagged: mp.flagged,
+        medianGenerated: round(mp.medianGenerated),
+        medianHeldOut: round(mp.medianHeldOut),
+      };
       result.nearest = mp;
       pix.dispose();
     }
@@ -171,10 +187,47 @@ async function main(): Promise<number> {
   const baselines: Record<string, unknown> = {};
   const references: [string, string, () => tf.Tensor2D, boolean][] = [
     ['heldOut', `${n} validation images: real, never trained on`, () => imagesToTensor(mnist.validation, n, 'unit') as tf.Tensor2D, true],
-    ['memorizer', `${n} training images returned as they are`, () => imagesToTensor(mnist.train, Int32Array.from({ length: n }, (_, i) => (i * 17) % mnist.train.size), 'unit') as tf.Tensor2D, true],
-    ['shiftedCopies', 'the same training images moved one pixel to the right', () => shiftRight(imagesToTensor(mnist.train, Int32Array.from({ length: n }, (_, i) => (i * 17) % mnist.train.size), 'unit') as tf.Tensor2D), true],
-    ['collapsed', `${n} validation images of the digit 1 only`, () => imagesToTensor(mnist.validation, indicesOf(mnist.validation, 1, n), 'unit') as tf.Tensor2D, false],
-    ['tenImages', 'ten validation images, one per digit, each repeated', () => imagesToTensor(mnist.validation, Array.from({ length: n }, (_, i) => indicesOf(mnist.validation, i % 10, 1)[0]), 'unit') as tf.Tensor2D, false],
+    [
+      'memorizer',
+      `${n} training images returned as they are`,
+      () =>
+        imagesToTensor(
+          mnist.train,
+          Int32Array.from({ length: n }, (_, i) => (i * 17) % mnist.train.size),
+          'unit',
+        ) as tf.Tensor2D,
+      true,
+    ],
+    [
+      'shiftedCopies',
+      'the same training images moved one pixel to the right',
+      () =>
+        shiftRight(
+          imagesToTensor(
+            mnist.train,
+            Int32Array.from({ length: n }, (_, i) => (i * 17) % mnist.train.size),
+            'unit',
+          ) as tf.Tensor2D,
+        ),
+      true,
+    ],
+    [
+      'collapsed',
+      `${n} validation images of the digit 1 only`,
+      () => imagesToTensor(mnist.validation, indicesOf(mnist.validation, 1, n), 'unit') as tf.Tensor2D,
+      false,
+    ],
+    [
+      'tenImages',
+      'ten validation images, one per digit, each repeated',
+      () =>
+        imagesToTensor(
+          mnist.validation,
+          Array.from({ length: n }, (_, i) => indicesOf(mnist.validation, i % 10, 1)[0]),
+          'unit',
+        ) as tf.Tensor2D,
+      false,
+    ],
   ];
   for (const [name, description, make, memorization] of references) {
     log(`reference generator ${name}: ${description}`);
@@ -191,7 +244,9 @@ async function main(): Promise<number> {
   const parzenRows: Record<string, unknown>[] = [];
   const parzenCentres: [string, tf.Tensor2D][] = [];
   mkdirSync(figures, { recursive: true });
-  const names = readdirSync(modelsDir).filter((d) => d !== 'mnist-classifier' && existsSync(join(modelsDir, d, 'metadata.json'))).sort();
+  const names = readdirSync(modelsDir)
+    .filter((d) => d !== 'mnist-classifier' && existsSync(join(modelsDir, d, 'metadata.json')))
+    .sort();
   for (const name of names) {
     let model;
     try {
@@ -209,9 +264,20 @@ async function main(): Promise<number> {
     const nearest = s.nearest as Awaited<ReturnType<typeof memorizationCheck>>;
     delete s.nearest;
     // The eight samples closest to the training set, each above its nearest training image.
-    const order = Array.from(nearest.distances.keys()).sort((a, b) => nearest.distances[a] - nearest.distances[b]).slice(0, 8);
+    const order = Array.from(nearest.distances.keys())
+      .sort((a, b) => nearest.distances[a] - nearest.distances[b])
+      .slice(0, 8);
     const pairs = tf.tidy(() =>
-      tf.concat([tf.gather(images, order), tf.gather(ref.trainPixels, order.map((i) => nearest.indices[i]))], 0),
+      tf.concat(
+        [
+          tf.gather(images, order),
+          tf.gather(
+            ref.trainPixels,
+            order.map((i) => nearest.indices[i]),
+          ),
+        ],
+        0,
+      ),
     );
     const figure = join(figures, `${name}-nearest.png`);
     writeFileAtomic(figure, await imageGridPng(pairs, { columns: 8, range: [0, 1], padding: 2, scale: 2 }));

@@ -15,7 +15,7 @@
  * class-conditional model, per-class accuracy against Fréchet distance across guidance weights
  * (--guidance 0,1,2,4; --per-class N samples of each digit, default 100).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -116,7 +116,12 @@ async function main(): Promise<number> {
       x.dispose();
       if (model.denoiser!.numClasses > 0) {
         console.log(`guidance sweep over w = ${scales.join(', ')}…`);
-        metrics.guidance = await guidanceSweep(classifier, model.denoiser!, model.schedule!, mnist, { scales, perClass: int('per-class', v['per-class'], 100), seed, steps });
+        metrics.guidance = await guidanceSweep(classifier, model.denoiser!, model.schedule!, mnist, {
+          scales,
+          perClass: int('per-class', v['per-class'], 100),
+          seed,
+          steps,
+        });
       }
     }
   } else if (model.family === 'gan') {

@@ -130,7 +130,7 @@ async function exportVae(model: TrainedModel, out: string, scatter: number) {
     const n = Math.min(scatter, test.size);
     const layout = encoder.inputs[0].shape.length === 2 ? 'flat' : 'image';
     const means = tf.tidy(() => encode(model.vae!, imagesToTensor(test, n, 'unit', layout)).mean);
-    const xy = (await means.array()) as number[][];
+    const xy = await means.array();
     means.dispose();
     const points = xy.map(([x, y], i) => [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, test.labels[i]]);
     writeFileAtomic(join(out, 'test-latents.json'), JSON.stringify({ split: 'MNIST test (t10k)', first: n, columns: ['z1', 'z2', 'label'], points }) + '\n');
@@ -154,8 +154,14 @@ async function exportDiffusion(model: TrainedModel, out: string) {
   const dir = join(out, 'denoiser');
   const { bytes } = await exportWebModel(denoiser!.model, dir, { weights: 'float16' });
   const reloaded = await tf.loadLayersModel(fileSystemHandler(dir));
-  const inputs = () => [tf.randomNormal([16, ...denoiser!.model.inputs[0].shape.slice(1)] as number[], 0, 1, 'float32', 1), ...denoiser!.model.inputs.slice(1).map((i) => tf.randomUniform([16, i.shape[1]!], 0, 1, 'float32', 2))];
-  const err = tf.tidy(() => { const x = inputs(); return tf.max(tf.abs(tf.sub(denoiser!.model.predict(x) as tf.Tensor, reloaded.predict(x) as tf.Tensor))); });
+  const inputs = () => [
+    tf.randomNormal([16, ...denoiser!.model.inputs[0].shape.slice(1)] as number[], 0, 1, 'float32', 1),
+    ...denoiser!.model.inputs.slice(1).map((i) => tf.randomUniform([16, i.shape[1]!], 0, 1, 'float32', 2)),
+  ];
+  const err = tf.tidy(() => {
+    const x = inputs();
+    return tf.max(tf.abs(tf.sub(denoiser!.model.predict(x) as tf.Tensor, reloaded.predict(x) as tf.Tensor)));
+  });
   const maxAbsOutputError = (await err.data())[0];
   tf.dispose([err]);
   reloaded.dispose();
@@ -192,7 +198,12 @@ async function main(): Promise<number> {
 
   await setupBackend(process.env.GENLAB_BACKEND ?? 'wasm');
   const model = await loadTrainedModel(run);
-  const files = model.family === 'gan' ? await exportGan(model, out) : model.family === 'diffusion' ? await exportDiffusion(model, out) : await exportVae(model, out, scatter);
+  const files =
+    model.family === 'gan'
+      ? await exportGan(model, out)
+      : model.family === 'diffusion'
+        ? await exportDiffusion(model, out)
+        : await exportVae(model, out, scatter);
   const metadata = {
     family: model.family,
     architecture: model.architecture,

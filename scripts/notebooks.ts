@@ -105,7 +105,7 @@ function walk(dir: string): string[] {
 
 interface Notebook {
   cells: { cell_type: string; source: string | string[]; outputs?: Output[] }[];
-  metadata: Record<string, any>;
+  metadata: { kernelspec?: { name?: string }; genlab?: Record<string, unknown>; [k: string]: unknown };
   [k: string]: unknown;
 }
 interface Output {
@@ -142,6 +142,7 @@ function gitCommit(): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape of the JSON it reads
 function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
@@ -164,9 +165,9 @@ function runPython(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: nu
     const child = spawn(PYTHON, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
       const s = String(d);
       // Progress lines from execute.py; other stderr (the kernel's own warnings) stays quiet.
       for (const line of s.split('\n')) if (/^ {2}cell \d+ done/.test(line)) console.log(line);
@@ -183,7 +184,12 @@ export interface RunResult {
   seconds: number;
 }
 
-export async function executeNotebook(source: string, profile: Profile, outDir: string, options: { force?: boolean; timeout?: number } = {}): Promise<RunResult> {
+export async function executeNotebook(
+  source: string,
+  profile: Profile,
+  outDir: string,
+  options: { force?: boolean; timeout?: number } = {},
+): Promise<RunResult> {
   const name = basename(source);
   const target = join(outDir, name);
   const nb = readJson<Notebook>(source);
@@ -191,14 +197,14 @@ export async function executeNotebook(source: string, profile: Profile, outDir: 
   if (spec !== KERNEL_NAME) throw new NotebookCellError(`${name}: kernelspec is '${spec}', expected '${KERNEL_NAME}'`);
   const hash = inputHash(nb, profile);
   if (!options.force && existsSync(target)) {
-    let old: Record<string, any> | undefined;
+    let old: Record<string, unknown> | undefined;
     try {
       old = readJson<Notebook>(target).metadata?.genlab;
     } catch {
       old = undefined; // not a notebook we wrote: execute and replace it
     }
     if (old?.inputHash === hash && old?.profile === profile) {
-      console.log(`${name}: unchanged since its ${profile} run of ${old.started}, skipped (--force to run it anyway)`);
+      console.log(`${name}: unchanged since its ${profile} run of ${old.started as string}, skipped (--force to run it anyway)`);
       return { notebook: name, target, skipped: true, seconds: 0 };
     }
   }
@@ -215,12 +221,15 @@ export async function executeNotebook(source: string, profile: Profile, outDir: 
   console.log(`${name}: executing (profile ${profile}, kernel ${KERNEL_NAME}) …`);
   try {
     const env = { ...process.env, JUPYTER_PATH: [KERNEL_PATH, process.env.JUPYTER_PATH].filter(Boolean).join(':'), GENLAB_PROFILE: profile };
-    const r = await runPython([join(KERNEL_PATH, 'execute.py'), tmpIn, tmpOut, '--cwd', NOTEBOOK_DIR, '--kernel', KERNEL_NAME, '--timeout', String(timeout)], env);
+    const r = await runPython(
+      [join(KERNEL_PATH, 'execute.py'), tmpIn, tmpOut, '--cwd', NOTEBOOK_DIR, '--kernel', KERNEL_NAME, '--timeout', String(timeout)],
+      env,
+    );
     if (r.status !== 0) {
       const last = r.stdout.trim().split('\n').pop() ?? '';
       let detail: { cell?: number; index?: number; error?: string; missing?: string } = {};
       try {
-        detail = JSON.parse(last);
+        detail = JSON.parse(last) as typeof detail;
       } catch {
         /* not a report line */
       }
@@ -298,7 +307,7 @@ async function main(): Promise<number> {
 if (require.main === module) {
   main().then(
     (code) => process.exit(code),
-    (e) => {
+    (e: unknown) => {
       console.error(e);
       process.exit(1);
     },

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   console.log(`render-notebooks: ${done.length} notebook(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-main().catch((e: Error) => {
-  console.error(e.message);
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -13,7 +13,9 @@ function walk(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = walk('test').sort().filter((f) => !filters.length || filters.some((s) => f.includes(s)));
+const files = walk('test')
+  .sort()
+  .filter((f) => !filters.length || filters.some((s) => f.includes(s)));
 if (!files.length) {
   console.error(`no test files match ${filters.join(', ')}`);
   process.exit(1);

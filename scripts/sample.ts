@@ -10,7 +10,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import {
   BackendUnavailableError,
   disposeTrainedModel,
@@ -72,7 +71,8 @@ function parse(argv: string[]) {
   }
   const { values: v, positionals } = parsed;
   if (v.help) return undefined;
-  if (positionals.length !== 1) throw new UsageError(positionals.length ? `name one model folder, got ${positionals.length}` : 'name the model folder to sample from');
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length ? `name one model folder, got ${positionals.length}` : 'name the model folder to sample from');
   if (!existsSync(positionals[0])) throw new UsageError(`${positionals[0]}: no such folder`);
   const n = nonNegativeInt('n', v.n, 64, 1);
   if (n > MAX_SAMPLES) throw new UsageError(`--n must be at most ${MAX_SAMPLES}, got ${n}`);
@@ -106,7 +106,8 @@ async function main(): Promise<number> {
   console.log(backend.line);
   const model = await loadTrainedModel(args.dir);
   try {
-    if (model.family !== 'diffusion' && process.argv.some((a) => ['--steps', '--class', '--guidance'].includes(a))) throw new UsageError('--steps, --class and --guidance apply to diffusion models only');
+    if (model.family !== 'diffusion' && process.argv.some((a) => ['--steps', '--class', '--guidance'].includes(a)))
+      throw new UsageError('--steps, --class and --guidance apply to diffusion models only');
     if (args.diffusion.labels && !model.denoiser?.numClasses) throw new UsageError('--class needs a class-conditional diffusion model');
     const x = await trainedModelSamples(model, args.n, args.seed, args.diffusion);
     if (args.format === '.png') {

@@ -17,7 +17,12 @@ async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { epochs: { type: 'string', default: '6' }, seed: { type: 'string', default: '0' }, backend: { type: 'string' }, out: { type: 'string', default: 'static/models/mnist-classifier' } },
+      options: {
+        epochs: { type: 'string', default: '6' },
+        seed: { type: 'string', default: '0' },
+        backend: { type: 'string' },
+        out: { type: 'string', default: 'static/models/mnist-classifier' },
+      },
       strict: true,
     }));
   } catch (e) {
@@ -47,7 +52,7 @@ async function main(): Promise<number> {
   });
   const testAccuracy = await classifierAccuracy(model, mnist.test);
   console.log(`test accuracy ${(100 * testAccuracy).toFixed(2)}%`);
-  await model.save(fileSystemHandler(values.out!));
+  await model.save(fileSystemHandler(values.out));
   const metadata = {
     model: 'LeNet-style MNIST classifier (createClassifier)',
     testAccuracy,
@@ -63,15 +68,15 @@ async function main(): Promise<number> {
     command: `npm run train:classifier -- --epochs ${epochs} --seed ${seed}`,
     genlabVersion: version,
   };
-  writeFileSync(join(values.out!, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
+  writeFileSync(join(values.out, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
   console.log(`saved to ${values.out}`);
   return 0;
 }
 
 main().then(
   (code) => process.exit(code),
-  (e) => {
-    console.error(`error: ${(e as Error).message}`);
+  (e: unknown) => {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   },
 );

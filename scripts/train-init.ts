@@ -18,7 +18,8 @@ export class InitFromError extends Error {}
  * Returns the names of the networks that were initialized.
  */
 export async function initFromPublished(dir: string, networks: Record<string, tf.LayersModel>): Promise<string[]> {
-  if (!existsSync(join(dir, 'metadata.json'))) throw new InitFromError(`--init-from ${dir}: expected a published model folder (metadata.json, from npm run export:model)`);
+  if (!existsSync(join(dir, 'metadata.json')))
+    throw new InitFromError(`--init-from ${dir}: expected a published model folder (metadata.json, from npm run export:model)`);
   const done: string[] = [];
   for (const [name, net] of Object.entries(networks)) {
     if (!existsSync(join(dir, name, 'model.json'))) {
@@ -33,7 +34,10 @@ export async function initFromPublished(dir: string, networks: Record<string, tf
       const weights = published.getWeights();
       const expected = net.getWeights().map((w) => w.shape.join('×'));
       const found = weights.map((w) => w.shape.join('×'));
-      if (expected.join() !== found.join()) throw new InitFromError(`--init-from ${dir}: its ${name} has weights [${found.join(', ')}], this model [${expected.join(', ')}] (another --model or size?)`);
+      if (expected.join() !== found.join())
+        throw new InitFromError(
+          `--init-from ${dir}: its ${name} has weights [${found.join(', ')}], this model [${expected.join(', ')}] (another --model or size?)`,
+        );
       net.setWeights(weights);
       done.push(name);
     } finally {

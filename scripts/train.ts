@@ -124,7 +124,9 @@ function parse(argv: string[]) {
   const { values: v, positionals } = parsed;
   if (v.help) return undefined;
   if (positionals.length !== 1 || !['gan', 'vae', 'diffusion'].includes(positionals[0])) {
-    throw new UsageError(positionals.length ? `unknown model family '${positionals.join(' ')}' (expected gan, vae or diffusion)` : 'say what to train: gan, vae or diffusion');
+    throw new UsageError(
+      positionals.length ? `unknown model family '${positionals.join(' ')}' (expected gan, vae or diffusion)` : 'say what to train: gan, vae or diffusion',
+    );
   }
   const family = positionals[0] as 'gan' | 'vae' | 'diffusion';
   const allowed = family === 'gan' ? ['mlp', 'dcgan'] : family === 'vae' ? ['mlp', 'conv'] : ['unet'];
@@ -137,7 +139,8 @@ function parse(argv: string[]) {
   if (v.classifier !== undefined && family === 'vae') throw new UsageError('--classifier applies to gan and diffusion only');
   if (v['init-from'] !== undefined && family === 'diffusion') throw new UsageError('--init-from applies to gan and vae only');
   if (v['init-from'] !== undefined && v.resume) throw new UsageError('--init-from starts a new run; --resume continues one: choose one');
-  for (const flag of ['conditional', 'schedule', 'channels'] as const) if (v[flag] !== undefined && family !== 'diffusion') throw new UsageError(`--${flag} applies to diffusion only`);
+  for (const flag of ['conditional', 'schedule', 'channels'] as const)
+    if (v[flag] !== undefined && family !== 'diffusion') throw new UsageError(`--${flag} applies to diffusion only`);
   const schedule = v.schedule ?? 'cosine';
   if (!['cosine', 'linear'].includes(schedule)) throw new UsageError(`--schedule must be cosine or linear, got '${schedule}'`);
   const channels = (v.channels ?? '16,32,32').split(',').map((c) => positiveInt('channels', c.trim(), 0));
@@ -218,25 +221,42 @@ async function main(): Promise<number> {
   };
   const classifierFile = join(args.classifier, 'model.json');
   const classifier = args.family !== 'vae' && existsSync(classifierFile) ? await tf.loadLayersModel(fileSystemHandler(args.classifier)) : undefined;
-  if (args.family !== 'vae' && !classifier && args.classifier !== 'none') console.warn(`no classifier at ${args.classifier}: epochs are not scored (npm run train:classifier)`);
+  if (args.family !== 'vae' && !classifier && args.classifier !== 'none')
+    console.warn(`no classifier at ${args.classifier}: epochs are not scored (npm run train:classifier)`);
   const scoreGenerator = args.family === 'gan' ? generatorEpochScores(classifier, mnist, { parzenEvery: args.parzenEvery }) : undefined;
   /** The fresh networks, or with --init-from the published model's weights in them. */
-  async function initialized<M extends { generator: tf.LayersModel; discriminator: tf.LayersModel } | { encoder: tf.LayersModel; decoder: tf.LayersModel }>(m: M): Promise<M> {
+  async function initialized<M extends { generator: tf.LayersModel; discriminator: tf.LayersModel } | { encoder: tf.LayersModel; decoder: tf.LayersModel }>(
+    m: M,
+  ): Promise<M> {
     if (!args.initFrom) return m;
-    const networks: Record<string, tf.LayersModel> = 'generator' in m ? { generator: m.generator, discriminator: m.discriminator } : { encoder: m.encoder, decoder: m.decoder };
+    const networks: Record<string, tf.LayersModel> =
+      'generator' in m ? { generator: m.generator, discriminator: m.discriminator } : { encoder: m.encoder, decoder: m.decoder };
     console.log(`initialized ${(await initFromPublished(args.initFrom, networks)).join(' and ')} from ${args.initFrom}`);
     return m;
   }
   const unet = () => createUnet({ channels: args.channels, numClasses: args.conditional ? 10 : 0, seed: args.seed });
   const result =
     args.family === 'diffusion'
-      ? await trainDiffusion(unet(), train, { ...common, schedule: createSchedule(args.schedule), ema: unet(), scoreSamples: diffusionEpochScores(classifier, mnist) })
-      : args.family === 'gan'
-      ? await trainGan(await initialized(createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed })), train, { ...common, lossKind: args.loss, scoreGenerator })
-      : await trainVae(await initialized(createVae(args.model as 'mlp' | 'conv', { latentDim: args.latentDim, hidden: args.hidden, seed: args.seed })), train, {
+      ? await trainDiffusion(unet(), train, {
           ...common,
-          validation: mnist.validation,
-        });
+          schedule: createSchedule(args.schedule),
+          ema: unet(),
+          scoreSamples: diffusionEpochScores(classifier, mnist),
+        })
+      : args.family === 'gan'
+        ? await trainGan(await initialized(createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed })), train, {
+            ...common,
+            lossKind: args.loss,
+            scoreGenerator,
+          })
+        : await trainVae(
+            await initialized(createVae(args.model as 'mlp' | 'conv', { latentDim: args.latentDim, hidden: args.hidden, seed: args.seed })),
+            train,
+            {
+              ...common,
+              validation: mnist.validation,
+            },
+          );
   progress.stop();
   classifier?.dispose();
 

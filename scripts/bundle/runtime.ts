@@ -21,10 +21,10 @@ setWasmPaths(`${here}/`);
 let dawn: unknown;
 const providers: Record<string, () => unknown> = {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  '@tensorflow/tfjs-backend-wasm': () => require('@tensorflow/tfjs-backend-wasm'),
+  '@tensorflow/tfjs-backend-wasm': (): unknown => require('@tensorflow/tfjs-backend-wasm') as unknown,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  '@tensorflow/tfjs-backend-webgpu': () => require('@tensorflow/tfjs-backend-webgpu'),
-  webgpu: () => (dawn ??= createRequire(join(here, 'run.sh'))(join(here, 'dawn.node'))),
+  '@tensorflow/tfjs-backend-webgpu': (): unknown => require('@tensorflow/tfjs-backend-webgpu') as unknown,
+  webgpu: () => (dawn ??= createRequire(join(here, 'run.sh'))(join(here, 'dawn.node')) as unknown),
 };
 (globalThis as { __genlabBundled?: (name: string) => unknown }).__genlabBundled = (name) => providers[name]();
 

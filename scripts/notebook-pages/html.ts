@@ -46,15 +46,24 @@ export function sanitizeSvg(svg: string): string | undefined {
   };
   find(parsed);
   if (!root) return undefined;
-  const clean = cleanSvg.runSync({ type: 'root', children: [root] }) as Root;
+  const clean = cleanSvg.runSync({ type: 'root', children: [root] });
   const svgEl = clean.children.find((c): c is Element => c.type === 'element' && c.tagName === 'svg');
   if (!svgEl) return undefined;
   const p = svgEl.properties;
   p.xmlns = 'http://www.w3.org/2000/svg';
-  const vb = typeof p.viewBox === 'string' ? p.viewBox.trim().split(/[\s,]+/).map(Number) : [];
+  const vb =
+    typeof p.viewBox === 'string'
+      ? p.viewBox
+          .trim()
+          .split(/[\s,]+/)
+          .map(Number)
+      : [];
   if (vb.length === 4 && vb.every(Number.isFinite)) {
     if (p.width === undefined) p.width = String(vb[2]);
     if (p.height === undefined) p.height = String(vb[3]);
   }
-  return toHtml(stripPositions({ type: 'root', children: [svgEl] }), { space: 'svg', closeSelfClosing: true, characterReferences: { useNamedReferences: false } }) + '\n';
+  return (
+    toHtml(stripPositions({ type: 'root', children: [svgEl] }), { space: 'svg', closeSelfClosing: true, characterReferences: { useNamedReferences: false } }) +
+    '\n'
+  );
 }

@@ -43,6 +43,7 @@ export function placeMath(tree: Root, math: MathSpan[]): void {
     let at = 0;
     for (const m of node.value.matchAll(PLACEHOLDER)) {
       const span = math[Number(m[1])];
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `tsc` here is TypeScript 5.0 (tslab's), where a match's index is optional
       if (m.index! > at) parts.push({ type: 'text', value: node.value.slice(at, m.index) });
       if (span) {
         parts.push({
@@ -52,6 +53,7 @@ export function placeMath(tree: Root, math: MathSpan[]): void {
           children: [{ type: 'text', value: span.tex }],
         });
       }
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `tsc` here is TypeScript 5.0 (tslab's), where a match's index is optional
       at = m.index! + m[0].length;
     }
     if (at < node.value.length) parts.push({ type: 'text', value: node.value.slice(at) });
@@ -85,7 +87,7 @@ export function stripPositions<T extends Root>(tree: T): T {
 }
 
 /** rehype-sanitize with the page schema (schema.ts). */
-export const sanitizeTree = (tree: Root): Root => clean.runSync(tree) as Root;
+export const sanitizeTree = (tree: Root): Root => clean.runSync(tree);
 
 export interface MarkdownContext extends UrlContext {
   /** Named in errors, e.g. "05-vae-elbo.ipynb, cell 3". */
@@ -112,7 +114,7 @@ export function fixFragmentLinks(tree: Root): void {
 export function markdownToHast(markdown: string, ctx: MarkdownContext): Root {
   const { text, math } = hideMath(markdown);
   const processor = toHast(ctx.idPrefix ?? '');
-  const tree = processor.runSync(processor.parse(text)) as Root;
+  const tree = processor.runSync(processor.parse(text));
   placeMath(tree, math);
   resolveUrls(tree, ctx);
   typesetMath(tree, ctx.where);

@@ -32,12 +32,21 @@ export function codeRanges(md: string): [number, number][] {
   const fence = /^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^[ \t]{0,3}\1[`~]*[ \t]*$|(?![\s\S]))/gm;
   for (const m of md.matchAll(fence)) {
     // An opening ``` fence's info string cannot contain a backtick (CommonMark 4.5).
-    if (m[1][0] === '`' && m[0].slice(0, m[0].indexOf('\n')).slice(m[0].indexOf(m[1]) + m[1].length).includes('`')) continue;
+    if (
+      m[1][0] === '`' &&
+      m[0]
+        .slice(0, m[0].indexOf('\n'))
+        .slice(m[0].indexOf(m[1]) + m[1].length)
+        .includes('`')
+    )
+      continue;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `tsc` here is TypeScript 5.0 (tslab's), where a match's index is optional
     ranges.push([m.index!, m.index! + m[0].length]);
   }
   const inFence = (i: number) => ranges.some(([a, b]) => i >= a && i < b);
   // A code span: a backtick run closed by a run of the same length on the same line (not after \).
   const span = /(?<!\\)(`+)(?!`)[^\n]*?[^`\n]\1(?!`)|(?<!\\)(`+)(?!`)[^`\n]\2(?!`)/g;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `tsc` here is TypeScript 5.0 (tslab's), where a match's index is optional
   for (const m of md.matchAll(span)) if (!inFence(m.index!)) ranges.push([m.index!, m.index! + m[0].length]);
   return ranges.sort((a, b) => a[0] - b[0]);
 }
@@ -77,6 +86,7 @@ export function hideMath(markdown: string): { text: string; math: MathSpan[] } {
     return c < code.length && code[c][0] <= i;
   };
   const tokens: Token[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `tsc` here is TypeScript 5.0 (tslab's), where a match's index is optional
   for (const m of md.matchAll(TOKENS)) if (!isCode(m.index!)) tokens.push({ text: m[0], start: m.index!, end: m.index! + m[0].length });
 
   const found: { start: number; end: number; open: string }[] = [];
@@ -121,7 +131,7 @@ export function hideMath(markdown: string): { text: string; math: MathSpan[] } {
   let text = '';
   let at = 0;
   for (const f of found) {
-    text += md.slice(at, f.start) + PLACEHOLDER_OPEN + math.length + PLACEHOLDER_CLOSE;
+    text += md.slice(at, f.start) + PLACEHOLDER_OPEN + String(math.length) + PLACEHOLDER_CLOSE;
     math.push(spanOf(md.slice(f.start, f.end), f.open));
     at = f.end;
   }

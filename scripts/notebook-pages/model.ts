@@ -5,7 +5,7 @@ export interface NbOutput {
   output_type: string;
   name?: string;
   text?: Multiline;
-  data?: Record<string, Multiline | unknown>;
+  data?: Record<string, unknown>; // Multiline for text/* and image/svg+xml
   metadata?: Record<string, unknown>;
   transient?: { display_id?: string };
   execution_count?: number | null;
@@ -28,7 +28,7 @@ export interface Notebook {
 }
 
 /** nbformat's multiline strings (a string or a list of lines) as one string; anything else as ''. */
-export const joinText = (s: Multiline | unknown): string => (Array.isArray(s) ? s.join('') : typeof s === 'string' ? s : '');
+export const joinText = (s: unknown): string => (Array.isArray(s) ? s.join('') : typeof s === 'string' ? s : '');
 
 /** Notebook file names that may become page routes and file names: letters, digits, - _ . only. */
 export const NOTEBOOK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -43,7 +43,7 @@ export function checkName(name: string): string {
 
 /** Replaces each display's data with its last update_display_data (same display_id) and drops the updates. */
 export function applyDisplayUpdates(cells: NbCell[]): NbCell[] {
-  const idOf = (o: NbOutput) => o.transient?.display_id ?? (typeof o.metadata?.display_id === 'string' ? (o.metadata.display_id as string) : undefined);
+  const idOf = (o: NbOutput) => o.transient?.display_id ?? (typeof o.metadata?.display_id === 'string' ? o.metadata.display_id : undefined);
   const displays = new Map<string, NbOutput[]>();
   const copy = cells.map((c) => ({ ...c, outputs: c.outputs?.map((o) => ({ ...o })) }));
   for (const c of copy) {
@@ -70,8 +70,9 @@ export function applyDisplayUpdates(cells: NbCell[]): NbCell[] {
 
 /** metadata.genlab of an executed notebook as the <Provenance> footer's fields (null where unknown). */
 export function provenanceOf(nb: Notebook, name: string) {
-  const g = (nb.metadata?.genlab ?? {}) as Record<string, unknown>;
+  const g = nb.metadata?.genlab ?? {};
   const pick = (...keys: string[]) => keys.map((k) => g[k]).find((v) => v !== undefined && v !== null);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- notebook metadata values are JSON scalars, written as they print
   const str = (v: unknown) => (v === undefined || v === null ? null : String(v));
   const seconds = pick('seconds', 'duration');
   return {

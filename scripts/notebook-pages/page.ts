@@ -48,11 +48,11 @@ export function plainText(node: Root | ElementContent): string {
   if (node.type !== 'element' && node.type !== 'root') return '';
   if (node.type === 'element') {
     if (String(node.properties.ariaHidden) === 'true') return '';
-    if (node.tagName === 'annotation') return (node.children as ElementContent[]).map(plainText).join('');
+    if (node.tagName === 'annotation') return node.children.map(plainText).join('');
     if (node.tagName === 'math') {
       let tex = '';
       visit(node, 'element', (e: Element) => {
-        if (e.tagName === 'annotation') tex += (e.children as ElementContent[]).map(plainText).join('');
+        if (e.tagName === 'annotation') tex += e.children.map(plainText).join('');
       });
       return tex;
     }
@@ -168,7 +168,12 @@ export function outputBlocks(outputs: NbOutput[], ctx: OutputContext): NotebookB
     }
     flush();
     if (o.output_type === 'error') {
-      blocks.push({ kind: 'error', ename: stripAnsi(String(o.ename ?? 'Error')), evalue: stripAnsi(String(o.evalue ?? '')), traceback: stripAnsi((o.traceback ?? []).map(String).join('\n')) });
+      blocks.push({
+        kind: 'error',
+        ename: stripAnsi(o.ename ?? 'Error'),
+        evalue: stripAnsi(o.evalue ?? ''),
+        traceback: stripAnsi((o.traceback ?? []).map(String).join('\n')),
+      });
       continue;
     }
     if (o.output_type !== 'display_data' && o.output_type !== 'execute_result') continue;

@@ -53,7 +53,8 @@ export function translateNotebook(nb: Notebook, translation: NotebookTranslation
     const id = k.startsWith(SOURCE_KEY) ? k.slice(SOURCE_KEY.length) : k;
     return (!k.startsWith('__') || k.startsWith(SOURCE_KEY)) && !used.has(id);
   });
-  if (stale.length) throw new Error(`${where}: notebooks/i18n/${locale}/${name}.json translates cells the notebook has no markdown cell for: ${stale.join(', ')}`);
+  if (stale.length)
+    throw new Error(`${where}: notebooks/i18n/${locale}/${name}.json translates cells the notebook has no markdown cell for: ${stale.join(', ')}`);
   return { ...nb, cells };
 }
 
@@ -63,7 +64,7 @@ export function readTranslation(path: string): NotebookTranslation {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as NotebookTranslation;
   } catch (e) {
-    throw new Error(`render-notebooks: ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`render-notebooks: ${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -73,13 +74,16 @@ export function readTranslation(path: string): NotebookTranslation {
  */
 export function stampTranslations(notebookDir: string, translationDir = join(notebookDir, 'i18n', 'zh-Hans')): string[] {
   const stamped: string[] = [];
-  for (const f of readdirSync(notebookDir).filter((n) => n.endsWith('.ipynb') && !n.startsWith('.')).sort()) {
+  for (const f of readdirSync(notebookDir)
+    .filter((n) => n.endsWith('.ipynb') && !n.startsWith('.'))
+    .sort()) {
     const tPath = join(translationDir, f.replace(/\.ipynb$/, '.json'));
     if (!existsSync(tPath)) continue;
     const nb = JSON.parse(readFileSync(join(notebookDir, f), 'utf8')) as Notebook;
     const translation = readTranslation(tPath);
     for (const cell of nb.cells ?? []) {
-      if (cell.cell_type === 'markdown' && cell.id && typeof translation[cell.id] === 'string') translation[SOURCE_KEY + cell.id] = sourceHash(joinText(cell.source));
+      if (cell.cell_type === 'markdown' && cell.id && typeof translation[cell.id] === 'string')
+        translation[SOURCE_KEY + cell.id] = sourceHash(joinText(cell.source));
     }
     writeFileSync(tPath, JSON.stringify(translation, null, 2) + '\n');
     stamped.push(tPath);

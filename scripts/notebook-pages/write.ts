@@ -130,7 +130,9 @@ const listItem = (r: RenderedNotebook, nb: Notebook): NotebookListItem => {
     name: r.data.name,
     title: r.title,
     route: notebookRoute(r.data.name),
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- notebook metadata values are JSON scalars, written as they print
     executed: started ? String(started).slice(0, 10) : null,
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- notebook metadata values are JSON scalars, written as they print
     profile: profile === undefined || profile === null ? null : String(profile),
   };
 };
@@ -145,7 +147,14 @@ function writePages(dir: string, locale: NotebookLocale, pages: { r: RenderedNot
     writeFileSync(page, pageMdx(r));
     written.push(page);
   }
-  writeFileSync(join(dir, '_data', 'index.json'), JSON.stringify(pages.map(({ r, nb }) => listItem(r, nb)), null, 1) + '\n');
+  writeFileSync(
+    join(dir, '_data', 'index.json'),
+    JSON.stringify(
+      pages.map(({ r, nb }) => listItem(r, nb)),
+      null,
+      1,
+    ) + '\n',
+  );
   writeFileSync(join(dir, 'index.mdx'), indexMdx(locale));
   return written;
 }
@@ -158,7 +167,13 @@ function writePages(dir: string, locale: NotebookLocale, pages: { r: RenderedNot
 export function renderAll(options: RenderAllOptions): Written[] {
   const { notebookDir, docsDir, assetDir, zhDocsDir } = options;
   const zhTranslationDir = options.zhTranslationDir ?? join(notebookDir, 'i18n', 'zh-Hans');
-  const list = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort() : []).map((f) => ({ f, dir }));
+  const list = (dir: string) =>
+    (existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.ipynb') && !f.startsWith('.'))
+          .sort()
+      : []
+    ).map((f) => ({ f, dir }));
   const files = [...list(notebookDir), ...(options.alsoDirs ?? []).flatMap((d) => list(d).map((x) => ({ ...x, englishOnly: true })))];
   const names = files.map(({ f }) => f);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
@@ -171,10 +186,13 @@ export function renderAll(options: RenderAllOptions): Written[] {
     try {
       nb = JSON.parse(readFileSync(path, 'utf8')) as Notebook;
     } catch (e) {
-      throw new Error(`render-notebooks: ${path} is not valid JSON: ${(e as Error).message}`);
+      throw new Error(`render-notebooks: ${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
     const en = renderNotebook(nb, { name });
-    const zh = zhDocsDir && !englishOnly ? renderNotebook(nb, { name, locale: 'zh-Hans', translation: readTranslation(join(zhTranslationDir, `${name}.json`)) }) : undefined;
+    const zh =
+      zhDocsDir && !englishOnly
+        ? renderNotebook(nb, { name, locale: 'zh-Hans', translation: readTranslation(join(zhTranslationDir, `${name}.json`)) })
+        : undefined;
     return { f, path, nb, en, zh };
   });
 
@@ -184,12 +202,22 @@ export function renderAll(options: RenderAllOptions): Written[] {
     for (const a of [...en.assets, ...(zh?.assets ?? [])]) writeFileSync(join(assetDir, a.file), a.data);
     copyFileSync(path, join(assetDir, f));
   }
-  const enPages = writePages(docsDir, 'en', rendered.map(({ en, nb }) => ({ r: en, nb })));
+  const enPages = writePages(
+    docsDir,
+    'en',
+    rendered.map(({ en, nb }) => ({ r: en, nb })),
+  );
   // The category's Chinese label comes from current.json (sidebar.docs.category.Notebooks): Docusaurus
   // reads _category_.json from docs/ only.
   writeFileSync(join(docsDir, '_category_.json'), JSON.stringify({ label: 'Notebooks', position: 50, collapsed: false }, null, 2) + '\n');
   const translated = rendered.filter(({ zh }) => zh);
-  const zhPages = zhDocsDir ? writePages(zhDocsDir, 'zh-Hans', translated.map(({ zh, nb }) => ({ r: zh!, nb }))) : [];
+  const zhPages = zhDocsDir
+    ? writePages(
+        zhDocsDir,
+        'zh-Hans',
+        translated.map(({ zh, nb }) => ({ r: zh!, nb })),
+      )
+    : [];
   return rendered.map(({ en, zh }, i) => ({
     name: en.data.name,
     title: en.title,

@@ -10,11 +10,13 @@ import type { GenlabSourcesData } from '@site/src/plugins/genlab-sources';
  *   <LibrarySource file="losses/vae.ts" name="gaussianKl" />
  * Without `name`, the whole file. A missing file or name fails the build.
  */
-export default function LibrarySource({ file, name, title }: { file: string; name?: string; title?: string }): JSX.Element {
+export default function LibrarySource({ file, name, title }: { file: string; name?: string; title?: string }): React.JSX.Element {
   const data = usePluginData('genlab-sources') as GenlabSourcesData;
   const text = data.library[file];
   if (text === undefined) {
-    throw new Error(`<LibrarySource file="${file}">: src/genlab/src/${file} was not collected; it must exist and the page must pass file (and name) as plain string attributes`);
+    throw new Error(
+      `<LibrarySource file="${file}">: src/genlab/src/${file} was not collected; it must exist and the page must pass file (and name) as plain string attributes`,
+    );
   }
   const code = name ? extractDeclaration(text, name, `src/genlab/src/${file}`) : text.trimEnd();
   return (

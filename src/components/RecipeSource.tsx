@@ -11,7 +11,7 @@ export const INSTALL_LINE = 'npm install genlab @tensorflow/tfjs';
  * A whole file of recipes/, as committed (and tested): <RecipeSource file="gan-training-step.ts" />,
  * after the lines that install genlab in a project of one's own and run the file.
  */
-export default function RecipeSource({ file, title }: { file: string; title?: string }): JSX.Element {
+export default function RecipeSource({ file, title }: { file: string; title?: string }): React.JSX.Element {
   const data = usePluginData('genlab-sources') as GenlabSourcesData;
   const text = data.recipes[file];
   if (text === undefined) {

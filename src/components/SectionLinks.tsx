@@ -26,7 +26,11 @@ const SECTIONS: Section[] = [
   {
     key: 'demo',
     title: <Translate id="home.section.demo.title">Try the models</Translate>,
-    text: <Translate id="home.section.demo.text">Sample, explore the latent space, interpolate and draw digits with the trained GAN and VAE, in your browser.</Translate>,
+    text: (
+      <Translate id="home.section.demo.text">
+        Sample, explore the latent space, interpolate and draw digits with the trained GAN and VAE, in your browser.
+      </Translate>
+    ),
   },
   {
     key: 'recipes',
@@ -44,7 +48,7 @@ const SECTIONS: Section[] = [
  * Links to the site's sections, found in the docs sidebar (generated from the docs/ folders), so a
  * section shows up here as soon as its folder has a page, in every locale, and never as a broken link.
  */
-export default function SectionLinks(): JSX.Element {
+export default function SectionLinks(): React.JSX.Element {
   const sidebar = useDocsSidebar();
   const base = useBaseUrl('/');
   const hrefOf = (key: string): string | undefined => {

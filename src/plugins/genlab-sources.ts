@@ -99,11 +99,17 @@ export default function genlabSources(context: LoadContext): Plugin {
       return collectSources(context.siteDir);
     },
     async contentLoaded({ content, actions }) {
-      actions.setGlobalData(content as GenlabSourcesData);
+      actions.setGlobalData(content);
     },
     getPathsToWatch() {
       const d = context.siteDir;
-      return [join(d, 'src/genlab/src/**/*.ts'), join(d, 'recipes/**/*'), join(d, 'docs/**/*.{md,mdx}'), join(d, 'i18n/**/*.{md,mdx}'), join(d, 'src/pages/**/*.{md,mdx}')];
+      return [
+        join(d, 'src/genlab/src/**/*.ts'),
+        join(d, 'recipes/**/*'),
+        join(d, 'docs/**/*.{md,mdx}'),
+        join(d, 'i18n/**/*.{md,mdx}'),
+        join(d, 'src/pages/**/*.{md,mdx}'),
+      ];
     },
   };
 }

@@ -18,7 +18,7 @@ interface KatexMessage {
   ancestors?: HastNode[];
 }
 
-const textOf = (n: HastNode): string => (n.type === 'text' ? n.value ?? '' : (n.children ?? []).map(textOf).join(''));
+const textOf = (n: HastNode): string => (n.type === 'text' ? (n.value ?? '') : (n.children ?? []).map(textOf).join(''));
 
 /** The formulas KaTeX could not typeset, from rehype-katex's messages and any katex-error element left in the tree. */
 export function katexErrors(tree: HastNode, messages: KatexMessage[]): string[] {
@@ -32,6 +32,7 @@ export function katexErrors(tree: HastNode, messages: KatexMessage[]): string[] 
   const walk = (n: HastNode) => {
     const cls = n.properties?.className;
     if (Array.isArray(cls) && cls.includes('katex-error')) {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- KaTeX writes its message into the title attribute as a string
       const line = `${JSON.stringify(textOf(n))}: ${String(n.properties?.title ?? 'KaTeX error')}`;
       if (!found.some((f) => f.startsWith(JSON.stringify(textOf(n))))) found.push(line);
       return;

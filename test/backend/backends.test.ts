@@ -23,7 +23,10 @@ test('backend names: canonical names, aliases, and a clear error for unknown one
   assert.equal(parseBackendName('WASM'), 'wasm');
   assert.equal(parseBackendName('tfjs-node-gpu'), 'node-gpu');
   assert.equal(parseBackendName('tensorflow'), 'node');
-  assert.throws(() => parseBackendName('tpu'), (e: Error) => e instanceof BackendUnavailableError && /'tpu'.*unknown backend name.*node-gpu, node, webgpu, wasm, cpu/.test(e.message));
+  assert.throws(
+    () => parseBackendName('tpu'),
+    (e: Error) => e instanceof BackendUnavailableError && /'tpu'.*unknown backend name.*node-gpu, node, webgpu, wasm, cpu/.test(e.message),
+  );
 });
 
 test('a requested native backend that is not installed is an error saying why, not a fallback', async () => {
@@ -52,7 +55,10 @@ async function lossesAndGradients(): Promise<number[][]> {
     return discriminatorLoss(gan.discriminator.apply(x) as tf.Tensor, gan.discriminator.apply(fake) as tf.Tensor);
   }, trainableVariables(gan.discriminator));
   pending.push(d.value, ...Object.values(d.grads));
-  const g = tf.variableGrads(() => generatorLoss(gan.discriminator.apply(gan.generator.apply(z, { training: true })) as tf.Tensor), trainableVariables(gan.generator));
+  const g = tf.variableGrads(
+    () => generatorLoss(gan.discriminator.apply(gan.generator.apply(z, { training: true })) as tf.Tensor),
+    trainableVariables(gan.generator),
+  );
   pending.push(g.value, ...Object.values(g.grads));
   const unit = tf.tidy(() => tf.div(tf.add(x, 1), 2));
   const v = tf.variableGrads(() => {
@@ -101,7 +107,10 @@ test('every backend present agrees with cpu on conv-model losses and gradients',
 
 test('a missing kernel fails before training with the backend named', async () => {
   await setupBackend('cpu');
-  assert.throws(() => assertKernels(['Conv2D', 'NoSuchKernel'], 'train this model'), /backend 'cpu' cannot train this model: it has no NoSuchKernel kernel.*--backend/);
+  assert.throws(
+    () => assertKernels(['Conv2D', 'NoSuchKernel'], 'train this model'),
+    /backend 'cpu' cannot train this model: it has no NoSuchKernel kernel.*--backend/,
+  );
 });
 
 function runChooser(env: Record<string, string>): { status: number | null; out: string; stderr: string } {
@@ -117,8 +126,8 @@ test('the automatic chain reports its choice and why each earlier backend was sk
   assert.equal(r.status, 0, r.out);
   const line = r.out.split('\n').find((l) => l.startsWith('genlab backend:'));
   assert.ok(line, r.out);
-  assert.match(line!, /skipped node-gpu \(.+\)/);
-  assert.match(line!, /genlab backend: (node-gpu|node|webgpu|wasm|cpu) \[.+\]/);
+  assert.match(line, /skipped node-gpu \(.+\)/);
+  assert.match(line, /genlab backend: (node-gpu|node|webgpu|wasm|cpu) \[.+\]/);
 });
 
 test('probing WebGPU prints nothing when WebGPU is not chosen (Dawn warns on stderr while it enumerates devices)', () => {
@@ -148,7 +157,11 @@ test('the wasm speed-ups: GENLAB_WASM_ACCEL=0 leaves them out and says so; the c
       console.log(JSON.stringify({ line: c.line, fusedMatMul: tf.getKernel('_FusedMatMul', 'wasm').kernelFunc.name, gradFinite: (await g.data()).every(Number.isFinite) }));
     });`;
   const run = (env: Record<string, string>) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, GENLAB_WASM_THREADS: '1', ...env }, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
+      env: { ...process.env, GENLAB_WASM_THREADS: '1', ...env },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as { line: string; fusedMatMul: string; gradFinite: boolean };
   };
@@ -165,7 +178,13 @@ test('the wasm speed-ups are left out on a tfjs version they were not tested wit
   const { wasmAccelDecision, WASM_ACCEL_TFJS_VERSION } = await import('../../src/genlab/src/backend/wasm-accel.js');
   assert.equal(WASM_ACCEL_TFJS_VERSION, tf.version_core, 'the installed tfjs is the tested one');
   assert.deepEqual(wasmAccelDecision({}, { core: WASM_ACCEL_TFJS_VERSION, wasm: WASM_ACCEL_TFJS_VERSION }), { enabled: true });
-  assert.deepEqual(wasmAccelDecision({}, { core: '4.23.0', wasm: '4.23.0' }), { enabled: false, reason: `tfjs 4.23.0, tested with ${WASM_ACCEL_TFJS_VERSION}` });
-  assert.deepEqual(wasmAccelDecision({}, { core: WASM_ACCEL_TFJS_VERSION, wasm: '5.0.0' }), { enabled: false, reason: `tfjs-backend-wasm 5.0.0, tested with ${WASM_ACCEL_TFJS_VERSION}` });
+  assert.deepEqual(wasmAccelDecision({}, { core: '4.23.0', wasm: '4.23.0' }), {
+    enabled: false,
+    reason: `tfjs 4.23.0, tested with ${WASM_ACCEL_TFJS_VERSION}`,
+  });
+  assert.deepEqual(wasmAccelDecision({}, { core: WASM_ACCEL_TFJS_VERSION, wasm: '5.0.0' }), {
+    enabled: false,
+    reason: `tfjs-backend-wasm 5.0.0, tested with ${WASM_ACCEL_TFJS_VERSION}`,
+  });
   assert.equal(wasmAccelDecision({ GENLAB_WASM_ACCEL: 'off' }, { core: WASM_ACCEL_TFJS_VERSION }).enabled, false);
 });

@@ -56,12 +56,12 @@ async function runAdam(backend: string, c: AdamCase, seed: number): Promise<{ va
   for (let step = 0; step < c.steps; step++) {
     // Gradients of very different magnitudes, including exact zeros, like real ones.
     const grads = c.shapes.map((s, i) => {
-      const g = values(size(s), rand, 10 ** (-(i % 4)));
+      const g = values(size(s), rand, 10 ** -(i % 4));
       if (step === 1) g[0] = 0;
       return tf.tensor(g, s);
     });
     if (c.arrayForm) opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
-    else opt.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])) as unknown as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
+    else opt.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])) as unknown as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
     tf.dispose(grads);
   }
   const out = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
@@ -104,7 +104,10 @@ for (const [i, c] of ADAM_CASES.entries()) {
       assertClose(simd.vars[k], cpu.vars[k], `variable [${s}] vs cpu`);
     });
     // Optimizer state (what checkpoints save): same names, same moments, same iteration count.
-    assert.deepEqual(simd.optWeights.map((w) => w.name), stockWasm.optWeights.map((w) => w.name));
+    assert.deepEqual(
+      simd.optWeights.map((w) => w.name),
+      stockWasm.optWeights.map((w) => w.name),
+    );
     simd.optWeights.forEach((w, k) => assertBitEqual(w.values, stockWasm.optWeights[k].values, `optimizer weight ${w.name}`));
   });
 }
@@ -115,9 +118,9 @@ test('fused Adam leaves no tensors behind and falls back to tfjs Adam on cpu', a
   const v = tf.variable(tf.ones([33, 5]), true, 'adam_leak_v');
   const opt = tf.train.adam(0.01);
   const g = tf.fill([33, 5], 0.5);
-  opt.applyGradients({ [v.name]: g } as unknown as Parameters<tf.AdamOptimizer["applyGradients"]>[0]); // creates the moment variables
+  opt.applyGradients({ [v.name]: g } as unknown as Parameters<tf.AdamOptimizer['applyGradients']>[0]); // creates the moment variables
   const before = tf.memory().numTensors;
-  for (let i = 0; i < 5; i++) opt.applyGradients({ [v.name]: g } as unknown as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
+  for (let i = 0; i < 5; i++) opt.applyGradients({ [v.name]: g } as unknown as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
   assert.equal(tf.memory().numTensors, before);
   opt.dispose();
   tf.dispose([v, g]);
@@ -125,8 +128,8 @@ test('fused Adam leaves no tensors behind and falls back to tfjs Adam on cpu', a
   await tf.setBackend('cpu');
   const w = tf.variable(tf.ones([3]), true, 'adam_cpu_v');
   const opt2 = tf.train.adam(0.1);
-  opt2.applyGradients({ [w.name]: tf.ones([3]) } as unknown as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
-  assertClose((await w.data()) as Float32Array, [0.9, 0.9, 0.9], 'cpu Adam first step', 1e-6);
+  opt2.applyGradients({ [w.name]: tf.ones([3]) } as unknown as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+  assertClose(await w.data(), [0.9, 0.9, 0.9], 'cpu Adam first step', 1e-6);
   opt2.dispose();
   w.dispose();
 });
@@ -217,7 +220,7 @@ function randomShape(rand: () => number, maxRank = 4): number[] {
   return Array.from({ length: rank }, () => 1 + Math.floor(rand() * 5));
 }
 
-test('wasm Tile and Reverse are genlab\'s and equal cpu on random shapes and dtypes', async () => {
+test("wasm Tile and Reverse are genlab's and equal cpu on random shapes and dtypes", async () => {
   registerWasmKernels();
   for (const k of [tf.Tile, tf.Reverse]) assert.equal(tf.getKernel(k, 'wasm')?.kernelFunc.name, k.toLowerCase());
   const rand = mulberry32(31337);
@@ -227,14 +230,28 @@ test('wasm Tile and Reverse are genlab\'s and equal cpu on random shapes and dty
     const dtype = (['float32', 'int32', 'bool'] as const)[c % 3];
     const axes = shape.map((_, i) => i).filter(() => rand() < 0.5);
     const make = (r: () => number) => [
-      dtype === 'float32' ? tf.tensor(values(size(shape), r), shape) : tf.tensor(Array.from({ length: size(shape) }, () => Math.floor(r() * 7) - 3), shape, dtype === 'bool' ? 'bool' : 'int32'),
+      dtype === 'float32'
+        ? tf.tensor(values(size(shape), r), shape)
+        : tf.tensor(
+            Array.from({ length: size(shape) }, () => Math.floor(r() * 7) - 3),
+            shape,
+            dtype === 'bool' ? 'bool' : 'int32',
+          ),
     ];
     await onBoth(make, ([x]) => tf.tile(x, reps), 100 + c);
     await onBoth(make, ([x]) => tf.reverse(x, axes), 200 + c);
   }
   // BatchNorm-gradient shape: [1,1,1,C] tiled to [N,H,W,1]; a zero-size tile.
-  await onBoth((r) => [tf.tensor(values(7, r), [1, 1, 1, 7])], ([x]) => tf.tile(x, [3, 5, 4, 1]), 1);
-  await onBoth((r) => [tf.tensor(values(6, r), [2, 3])], ([x]) => tf.tile(x, [0, 2]), 2);
+  await onBoth(
+    (r) => [tf.tensor(values(7, r), [1, 1, 1, 7])],
+    ([x]) => tf.tile(x, [3, 5, 4, 1]),
+    1,
+  );
+  await onBoth(
+    (r) => [tf.tensor(values(6, r), [2, 3])],
+    ([x]) => tf.tile(x, [0, 2]),
+    2,
+  );
 });
 
 // ---------------------------------------------------------------- _FusedMatMul
@@ -260,13 +277,19 @@ test('wasm _FusedMatMul (matmul + bias + activation) equals cpu, forward and gra
       tf.tensor(values(n, r), [n]),
     ];
     const f = ([a, b, bias]: tf.Tensor[]) =>
-      tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA, transposeB, bias: withBias ? bias : undefined, activation, leakyreluAlpha: 0.3 });
+      tf.fused.matMul({ a, b, transposeA, transposeB, bias: withBias ? bias : undefined, activation, leakyreluAlpha: 0.3 });
     const what = `[${m},${k}]·[${k},${n}] ${activation}${transposeA ? ' transposeA' : ''}${transposeB ? ' transposeB' : ''}${withBias ? ' +bias' : ''}`;
     await onBoth(make, f, 1000 + c, false, what);
     // Gradients w.r.t. a, b and bias through the fused op's custom gradient.
     for (const i of [0, 1, 2]) {
       if (i === 2 && !withBias) continue;
-      await onBoth(make, (xs) => tf.grad((v: tf.Tensor) => tf.sum(tf.square(f(xs.map((x, j) => (j === i ? v : x))))))(xs[i]), 2000 + 10 * c + i, false, `${what}: gradient ${i}`);
+      await onBoth(
+        make,
+        (xs) => tf.grad((v: tf.Tensor) => tf.sum(tf.square(f(xs.map((x, j) => (j === i ? v : x))))))(xs[i]),
+        2000 + 10 * c + i,
+        false,
+        `${what}: gradient ${i}`,
+      );
     }
   }
 });
@@ -278,7 +301,10 @@ test('unregisterWasmKernels restores working built-in kernels, registerWasmKerne
   unregisterWasmKernels();
   try {
     // Built-ins that were displaced before the backend ever ran them must still work.
-    const a = tf.tensor2d([[1, 2], [3, 4]]);
+    const a = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     const y = tf.fused.matMul({ a, b: a, bias: tf.tensor1d([1, 1]), activation: 'relu' });
     assert.deepEqual(Array.from(await y.data()), [8, 11, 16, 23]);
     assert.deepEqual(Array.from(await tf.tile(tf.tensor1d([1, 2]), [2]).data()), [1, 2, 1, 2]);
@@ -313,5 +339,10 @@ test('wasm Tanh (SIMD rational) is within 4e-7 of cpu, its scalar tail equals th
     }
   }
   const shape = [3, 5, 7];
-  await onBoth((r) => [tf.tensor(values(size(shape), r, 3), shape)], ([x]) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.tanh(v), v)))(x), 5, false);
+  await onBoth(
+    (r) => [tf.tensor(values(size(shape), r, 3), shape)],
+    ([x]) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.tanh(v), v)))(x),
+    5,
+    false,
+  );
 });

@@ -37,11 +37,24 @@ function runBundle(args: string[], env: Record<string, string>, timeout = 60_000
 }
 
 test('the bundle holds node, the bundled trainer, wasm binaries, dawn.node, gzipped MNIST and the scripts; < 60 MiB compressed', () => {
-  for (const f of ['node', 'train.cjs', 'bench.cjs', 'dawn.node', 'run.sh', 'gpu-check.sh', 'torch_reference.py', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm']) {
+  for (const f of [
+    'node',
+    'train.cjs',
+    'bench.cjs',
+    'dawn.node',
+    'run.sh',
+    'gpu-check.sh',
+    'torch_reference.py',
+    'tfjs-backend-wasm-simd.wasm',
+    'tfjs-backend-wasm.wasm',
+  ]) {
     assert.ok(existsSync(join(dir, f)), `${f} in the bundle`);
   }
   assert.deepEqual(readdirSync(join(dir, 'data')).sort(), [
-    't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz',
+    't10k-images-idx3-ubyte.gz',
+    't10k-labels-idx1-ubyte.gz',
+    'train-images-idx3-ubyte.gz',
+    'train-labels-idx1-ubyte.gz',
   ]);
   assert.ok(statSync(join(dir, 'run.sh')).mode & 0o111, 'run.sh is executable');
   assert.ok(tarballBytes > 10 * 1024 * 1024 && tarballBytes < 60 * 1024 * 1024, `tarball ${tarballBytes} bytes`);
@@ -67,7 +80,11 @@ test('./run.sh train vae on wasm from a temp dir writes a complete run folder', 
   const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
   assert.equal(config.backend, 'wasm');
   assert.equal(config.trainSize, 200);
-  const epoch = readFileSync(join(run, 'log.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((x) => x.type === 'epoch');
+  const epoch = readFileSync(join(run, 'log.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .find((x) => x.type === 'epoch');
   assert.ok(Number.isFinite(epoch.losses.loss) && epoch.losses.loss > 0);
 });
 

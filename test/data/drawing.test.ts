@@ -10,12 +10,25 @@ function canvas(w: number, h: number, paint: (x: number, y: number) => number): 
 }
 
 function stats(img: Float32Array) {
-  let mass = 0, mx = 0, my = 0, x0 = 28, x1 = -1, y0 = 28, y1 = -1;
+  let mass = 0,
+    mx = 0,
+    my = 0,
+    x0 = 28,
+    x1 = -1,
+    y0 = 28,
+    y1 = -1;
   for (let y = 0; y < 28; y++) {
     for (let x = 0; x < 28; x++) {
       const v = img[y * 28 + x];
-      mass += v; mx += v * x; my += v * y;
-      if (v > 0.01) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+      mass += v;
+      mx += v * x;
+      my += v * y;
+      if (v > 0.01) {
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
+      }
     }
   }
   return { mass, cx: mx / mass, cy: my / mass, w: x1 - x0 + 1, h: y1 - y0 + 1 };
@@ -37,14 +50,26 @@ test('an off-centre blob in a corner of a 280×280 canvas ends up centred and 20
 });
 
 test('area averaging keeps the share of ink: a solid square fills its box, a half-density one half of it', () => {
-  const solid = centerDigit(canvas(100, 100, (x, y) => (x >= 10 && x < 90 && y >= 10 && y < 90 ? 1 : 0)), 100, 100)!;
+  const solid = centerDigit(
+    canvas(100, 100, (x, y) => (x >= 10 && x < 90 && y >= 10 && y < 90 ? 1 : 0)),
+    100,
+    100,
+  )!;
   assert.ok(Math.abs(stats(solid).mass - 400) < 1e-3, `mass ${stats(solid).mass}`);
-  const checker = centerDigit(canvas(100, 100, (x, y) => (x >= 10 && x < 90 && y >= 10 && y < 90 && (x + y) % 2 === 0 ? 1 : 0)), 100, 100)!;
+  const checker = centerDigit(
+    canvas(100, 100, (x, y) => (x >= 10 && x < 90 && y >= 10 && y < 90 && (x + y) % 2 === 0 ? 1 : 0)),
+    100,
+    100,
+  )!;
   assert.ok(Math.abs(stats(checker).mass - 200) < 10, `mass ${stats(checker).mass}`);
 });
 
 test('a tiny drawing is scaled up, not left as a speck', () => {
-  const img = centerDigit(canvas(50, 50, (x, y) => (x === 25 && y >= 20 && y < 30 ? 1 : 0)), 50, 50)!;
+  const img = centerDigit(
+    canvas(50, 50, (x, y) => (x === 25 && y >= 20 && y < 30 ? 1 : 0)),
+    50,
+    50,
+  )!;
   assert.equal(stats(img).h, DIGIT_BOX);
 });
 

@@ -1,16 +1,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import {
-  binarize,
-  epochBatches,
-  imagesToTensor,
-  IMAGE_SIZE,
-  PIXELS,
-  range,
-  sliceSplit,
-  type MnistSplit,
-} from '../../src/genlab/src/data/mnist';
+import { binarize, epochBatches, imagesToTensor, IMAGE_SIZE, PIXELS, range, sliceSplit, type MnistSplit } from '../../src/genlab/src/data/mnist';
 import { Rng } from '../../src/genlab/src/random';
 
 before(async () => {
@@ -80,7 +71,10 @@ describe('imagesToTensor', () => {
 
   test('an index outside the split is a RangeError', () => {
     const before = tf.memory().numTensors;
-    assert.throws(() => imagesToTensor(craftedSplit(), [0, 3], 'unit'), (e: Error) => e instanceof RangeError && /index 3 outside a split of 3/.test(e.message));
+    assert.throws(
+      () => imagesToTensor(craftedSplit(), [0, 3], 'unit'),
+      (e: Error) => e instanceof RangeError && /index 3 outside a split of 3/.test(e.message),
+    );
     assert.throws(() => imagesToTensor(craftedSplit(), [-1], 'unit'), RangeError);
     assert.equal(tf.memory().numTensors, before);
   });
@@ -187,7 +181,10 @@ describe('epochBatches', () => {
     const batches = epochBatches(12, 4, new Rng('x'));
     assert.equal(batches.length, 3);
     const all = batches.flatMap((b) => [...b]).sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: 12 }, (_, i) => i));
+    assert.deepEqual(
+      all,
+      Array.from({ length: 12 }, (_, i) => i),
+    );
   });
 
   test('same seed repeats the order, different seeds differ, successive epochs differ', () => {
@@ -203,7 +200,10 @@ describe('epochBatches', () => {
     assert.deepEqual(e1, a);
     assert.notDeepEqual(e1, e2);
     // not the identity order
-    assert.notDeepEqual(a, Array.from({ length: 100 }, (_, i) => i));
+    assert.notDeepEqual(
+      a,
+      Array.from({ length: 100 }, (_, i) => i),
+    );
   });
 
   test('a batch larger than the data is a RangeError', () => {
@@ -216,7 +216,10 @@ describe('Rng', () => {
   test('permutation is a permutation', () => {
     const p = new Rng(3).permutation(1000);
     const sorted = [...p].sort((a, b) => a - b);
-    assert.deepEqual(sorted, Array.from({ length: 1000 }, (_, i) => i));
+    assert.deepEqual(
+      sorted,
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
   });
 
   test('next() is uniform in [0,1) and seed() is a uint32', () => {

@@ -26,7 +26,12 @@ const meanRadius = (d: ArrayLike<number>) => {
 
 test('ring centres lie on the circle, evenly spaced', () => {
   const c = ringCenters({ modes: 4, radius: 3, std: 0.1 });
-  const expected = [[3, 0], [0, 3], [-3, 0], [0, -3]];
+  const expected = [
+    [3, 0],
+    [0, 3],
+    [-3, 0],
+    [0, -3],
+  ];
   c.forEach((p, i) => p.forEach((x, j) => assert.ok(Math.abs(x - expected[i][j]) < 1e-12)));
 });
 

@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
 import {
-  gridCellSize, gridPoints, jensenShannonDivergence, kernelDensityOnGrid, mixtureDensityOnGrid, modeCoverage, normalizeOnGrid,
-  sampleMixture2d, setupBackend, toy2dMixture, TOY_2D_KINDS, type PlaneGrid,
+  gridCellSize,
+  gridPoints,
+  jensenShannonDivergence,
+  kernelDensityOnGrid,
+  mixtureDensityOnGrid,
+  modeCoverage,
+  normalizeOnGrid,
+  sampleMixture2d,
+  setupBackend,
+  toy2dMixture,
+  TOY_2D_KINDS,
+  type PlaneGrid,
 } from '../../src/genlab/src/index';
 
 before(async () => {
@@ -15,7 +24,10 @@ const GRID: PlaneGrid = { min: -3, max: 3, size: 60 };
 test('every 2-D data set is a mixture whose density integrates to about 1 on [-3, 3]²', () => {
   const area = gridCellSize(GRID) ** 2;
   for (const kind of TOY_2D_KINDS) {
-    const m = toy2dMixture(kind, [[0.5, -0.5], [1, 1]]);
+    const m = toy2dMixture(kind, [
+      [0.5, -0.5],
+      [1, 1],
+    ]);
     const smoothed = { centers: m.centers, std: Math.hypot(m.std, 0.1) };
     const p = mixtureDensityOnGrid(smoothed, GRID);
     const mass = p.reduce((s, v) => s + v * area, 0);
@@ -66,7 +78,14 @@ test('a kernel estimate from many data samples approaches the smoothed data dens
   s.dispose();
   const pG = normalizeOnGrid(kernelDensityOnGrid(pts, GRID, b), GRID);
   const close = jensenShannonDivergence(pData, pG, area);
-  const shifted = normalizeOnGrid(kernelDensityOnGrid(pts.map((v, i) => (i % 2 ? v : v + 0.5)), GRID, b), GRID);
+  const shifted = normalizeOnGrid(
+    kernelDensityOnGrid(
+      pts.map((v, i) => (i % 2 ? v : v + 0.5)),
+      GRID,
+      b,
+    ),
+    GRID,
+  );
   const far = jensenShannonDivergence(pData, shifted, area);
   assert.ok(close < 0.01, `JSD(p_data, KDE of its own samples) = ${close}`);
   assert.ok(far > 0.5, `JSD after shifting every point by 0.5: ${far}`);

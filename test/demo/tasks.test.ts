@@ -15,7 +15,14 @@ function io() {
   const states: DrawState[] = [];
   const errors: Error[] = [];
   const reports: number[][] = [];
-  return { states, errors, reports, setState: (s: DrawState) => void states.push(s), onError: (e: Error) => void errors.push(e), report: (v: number[]) => void reports.push(v) };
+  return {
+    states,
+    errors,
+    reports,
+    setState: (s: DrawState) => void states.push(s),
+    onError: (e: Error) => void errors.push(e),
+    report: (v: number[]) => void reports.push(v),
+  };
 }
 
 test('a draw that fails ends in the error state, reports nothing, rejects nothing and frees its tensors', async () => {
@@ -38,7 +45,10 @@ test('a draw that succeeds reports its numbers and frees its tensors; a cancelle
   const before = tf.memory().numTensors;
   const ok = io();
   let drawnRows = 0;
-  await drawReported(tf, () => [tf.zeros([3, 784]) as tf.Tensor2D, tf.tensor1d([1.5, 2])], { ...ok, draw: async (images) => void (drawnRows = images.shape[0]) }).done;
+  await drawReported(tf, () => [tf.zeros([3, 784]) as tf.Tensor2D, tf.tensor1d([1.5, 2])], {
+    ...ok,
+    draw: async (images) => void (drawnRows = images.shape[0]),
+  }).done;
   assert.equal(drawnRows, 3);
   assert.deepEqual(ok.reports, [[1.5, 2]]);
   assert.deepEqual(ok.states, ['drawing', 'ready']);
@@ -65,7 +75,10 @@ test('the drawing analysis frees its tensors when drawing throws, and returns E[
   assert.equal(tf.memory().numTensors, before, 'no tensor leaked by the failed analysis');
   const shapes: number[][] = [];
   const result = await analyseDrawing(tf, genlab, vae, ink, size, async (x, recon) => void shapes.push(x.shape, recon.shape));
-  assert.deepEqual(shapes, [[1, 784], [1, 784]]);
+  assert.deepEqual(shapes, [
+    [1, 784],
+    [1, 784],
+  ]);
   assert.equal(result!.z.length, 2);
   assert.ok(result!.z.every(Number.isFinite));
   assert.equal(await analyseDrawing(tf, genlab, vae, new Float32Array(size * size), size, async () => {}), null, 'no ink, no analysis');
@@ -77,7 +90,13 @@ test('the drawing analysis frees its tensors when drawing throws, and returns E[
 test('a frame scheduled and then disposed (unmount) never runs; one run per frame otherwise', async () => {
   const frame = () => new Promise((resolve) => setImmediate(resolve));
   let runs = 0;
-  const scheduler = new FrameScheduler(() => void runs++, (cb) => setImmediate(cb), (h) => clearImmediate(h));
+  const scheduler = new FrameScheduler(
+    () => {
+      runs++;
+    },
+    (cb) => setImmediate(cb),
+    (h) => clearImmediate(h),
+  );
   scheduler.schedule();
   scheduler.schedule();
   await frame();

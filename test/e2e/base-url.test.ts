@@ -55,7 +55,13 @@ test('home, a formula page, a recipe, the results, both languages: load fully un
     if (path.includes('formulas') || path.endsWith('/')) assert.ok((await page.locator('article .katex').count()) > 0, `${path}: math typeset`);
     if (path.includes('recipes/')) assert.match(await page.locator('article').innerText(), /npm install genlab @tensorflow\/tfjs/);
     // Every link into the site stays under the base URL.
-    const outside = await page.evaluate((b) => Array.from(document.querySelectorAll('a[href^="/"]')).map((a) => a.getAttribute('href')!).filter((h) => !h.startsWith(b)), BASE_URL);
+    const outside = await page.evaluate(
+      (b) =>
+        Array.from(document.querySelectorAll('a[href^="/"]'))
+          .map((a) => a.getAttribute('href')!)
+          .filter((h) => !h.startsWith(b)),
+      BASE_URL,
+    );
     assert.deepEqual(outside, [], `${path}: links outside ${BASE_URL}`);
     await page.close();
   }
@@ -68,16 +74,19 @@ test('notebook pages show every picture and offer their notebook for download un
     const path = notebookRoute(name);
     const { page, problems } = await open(path);
     const broken = await page.evaluate(async () => {
-      const imgs = Array.from(document.querySelectorAll('article img')) as HTMLImageElement[];
+      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('article img'));
       imgs.forEach((i) => (i.loading = 'eager'));
-      await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => ((i.onload = r), (i.onerror = r))))));
+      await Promise.all(imgs.filter((i) => !i.complete).map((i) => new Promise((r) => ((i.onload = r), (i.onerror = r)))));
       return imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src);
     });
     assert.deepEqual(broken, [], `${path}: pictures that did not load`);
     assert.deepEqual(problems, [], path);
-    const href = await page.locator('article a', { hasText: `${name}.ipynb` }).first().getAttribute('href');
+    const href = await page
+      .locator('article a', { hasText: `${name}.ipynb` })
+      .first()
+      .getAttribute('href');
     assert.ok(href?.startsWith(BASE_URL), `download link ${href}`);
-    const r = await fetch(new URL(site).origin + href);
+    const r = await fetch(new URL(site).origin + href!);
     assert.equal(r.status, 200, href!);
     await page.close();
   }

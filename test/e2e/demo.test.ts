@@ -95,13 +95,20 @@ function nodeZSum(seed: number, latentDim: number): number {
 test('sampling (DCGAN, MLP GAN, VAE): the page draws the prior samples Node draws for a seed; the button draws new ones; a link reproduces the grid', async () => {
   const page = await openDemo();
   assert.match(await page.locator('[data-testid=demo-status]').innerText(), /WebGL|CPU|cpu/);
-  for (const [model, dim, firstSeed] of [['gan', 100, 1], ['gan-mlp', 100, 1], ['vae', 2, 2]] as const) {
+  for (const [model, dim, firstSeed] of [
+    ['gan', 100, 1],
+    ['gan-mlp', 100, 1],
+    ['vae', 2, 2],
+  ] as const) {
     const seed = Number(await waitForAttribute(page, `${model}-samples`, 'data-seed'));
     assert.equal(seed, firstSeed);
     const zSum = Number(await page.locator(`[data-testid=${model}-samples]`).getAttribute('data-z-sum'));
     assert.ok(Math.abs(zSum - nodeZSum(seed, dim)) < 1e-3, `${model}: z sum in the page ${zSum}, in Node ${nodeZSum(seed, dim)}`);
     const before = await pixels(page, `${model}-samples`);
-    assert.ok(before.some((v, i) => i % 4 === 0 && v > 200), `${model}: the grid has bright pixels`);
+    assert.ok(
+      before.some((v, i) => i % 4 === 0 && v > 200),
+      `${model}: the grid has bright pixels`,
+    );
 
     await page.locator(`[data-testid=${model}-sample-button]`).click();
     const newSeed = await waitForAttribute(page, `${model}-samples`, 'data-seed', String(seed));
@@ -177,14 +184,16 @@ async function settledTensorCount(page: Page): Promise<number> {
 /** Waits (up to two minutes) for the tensor count to come back to `count`; returns the last count read. */
 async function tensorCountReturnsTo(page: Page, count: number): Promise<number> {
   try {
-    await page.waitForFunction((n) => document.querySelector('[data-testid=demo-tensors]')?.getAttribute('data-count') === String(n), count, { timeout: 120_000 });
+    await page.waitForFunction((n) => document.querySelector('[data-testid=demo-tensors]')?.getAttribute('data-count') === String(n), count, {
+      timeout: 120_000,
+    });
   } catch {
     // The assertion below reports the count that stayed.
   }
   return Number(await page.locator('[data-testid=demo-tensors]').getAttribute('data-count'));
 }
 
-test('interpolation: a linear path sags inside the GAN prior\'s shell, a spherical one does not', async () => {
+test("interpolation: a linear path sags inside the GAN prior's shell, a spherical one does not", async () => {
   const page = await openDemo();
   const norms = async () => (await page.locator('[data-testid=interp-norms] span').allInnerTexts()).map(Number);
   await waitForAttribute(page, 'interpolation-strip', 'data-key');
@@ -200,7 +209,7 @@ test('interpolation: a linear path sags inside the GAN prior\'s shell, a spheric
   assert.ok(linear[4] < 0.8 * ends, `linear norms ${linear}`);
   assert.ok(meanAbsDiff(sphericalPixels, await pixels(page, 'interpolation-strip')) > 1, 'the strip changed');
 
-  const gan = (await page.locator('[data-testid=interp-model]').inputValue()) as string;
+  const gan = await page.locator('[data-testid=interp-model]').inputValue();
   await page.locator('[data-testid=interp-model]').selectOption('vae');
   await waitForAttribute(page, 'interpolation-strip', 'data-key', `${gan}:linear:11,12`);
   // Nothing leaks: after all this the page holds the tensors it held before (the models' weights).
@@ -225,7 +234,13 @@ test('drawing: a drawn digit is encoded, reconstructed and marked on the latent 
   const at = (x: number, y: number) => [pad.x + x * pad.width, pad.y + y * pad.height] as const;
   await page.mouse.move(...at(0.25, 0.2));
   await page.mouse.down();
-  for (const [x, y] of [[0.5, 0.2], [0.75, 0.2], [0.6, 0.5], [0.45, 0.85]]) await page.mouse.move(...at(x, y), { steps: 8 });
+  for (const [x, y] of [
+    [0.5, 0.2],
+    [0.75, 0.2],
+    [0.6, 0.5],
+    [0.45, 0.85],
+  ])
+    await page.mouse.move(...at(x, y), { steps: 8 });
   await page.mouse.up();
   const z = (await waitForAttribute(page, 'draw-reconstruction', 'data-z')).split(',').map(Number);
   assert.ok(z.length === 2 && z.every(Number.isFinite), `z ${z}`);
@@ -276,7 +291,10 @@ test('at phone width nothing overflows and a tap moves the latent point', async 
 });
 
 test('the page is translated: /zh-Hans/demo in Chinese, with the same working models', async (t) => {
-  if (process.env.GENLAB_SITE_BUILD && !process.env.GENLAB_SITE_BUILD_ZH) return t.skip('this build has no zh-Hans locale');
+  if (process.env.GENLAB_SITE_BUILD && !process.env.GENLAB_SITE_BUILD_ZH) {
+    t.skip('this build has no zh-Hans locale');
+    return;
+  }
   const page = await openDemo('/zh-Hans/demo');
   assert.match(await page.locator('h1').innerText(), /动手试试/);
   assert.match(await page.locator('[data-testid=demo-status]').innerText(), /浏览器/);

@@ -17,7 +17,6 @@ let base = '';
 let serverLog = '';
 let dir = '';
 
-
 before(async () => {
   // Serve a copy: the UI autosaves, and the committed notebook must stay as the pipeline wrote it.
   // The copy stays inside the checkout (git-ignored .cache/) so tslab finds node_modules/genlab.
@@ -32,8 +31,8 @@ before(async () => {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  server.stdout!.on('data', (d) => (serverLog += d));
-  server.stderr!.on('data', (d) => (serverLog += d));
+  server.stdout!.on('data', (d: Buffer) => (serverLog += d.toString()));
+  server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
   let exited = false;
   server.on('exit', () => (exited = true));
   const t0 = Date.now();
@@ -71,7 +70,7 @@ test('a notebook runs in the Jupyter web UI and prints the backend line', async 
   const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(`${base}/notebooks/${NOTEBOOK}`, { waitUntil: 'load' });
   await page.waitForSelector('#kernel_indicator_icon.kernel_idle_icon', { timeout: 60_000 });
-  assert.match(await page.textContent('.kernel_indicator_name') ?? '', /TypeScript \(genlab, tslab\)/);
+  assert.match((await page.textContent('.kernel_indicator_name')) ?? '', /TypeScript \(genlab, tslab\)/);
   // Start from empty outputs, so the line read below is the one this run printed.
   await page.click('#menus a.dropdown-toggle:text-is("Cell")');
   await page.hover('#all_outputs > a');

@@ -9,9 +9,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, serveSite } from './browser';
 import { ensureSiteBuild, ROOT } from '../site/site-build';
-import {
-  kernelDensityOnGrid, mixtureDensityOnGrid, normalizeOnGrid, optimalDiscriminator, toy2dMixture,
-} from '../../src/genlab/src/browser';
+import { kernelDensityOnGrid, mixtureDensityOnGrid, normalizeOnGrid, optimalDiscriminator, toy2dMixture } from '../../src/genlab/src/browser';
 import type {} from '../../src/components/Lab/hook';
 import { KDE_BANDWIDTH, LAB_GRID } from '../../src/components/Lab/session';
 
@@ -64,7 +62,10 @@ async function clickStep(page: Page, button: 'lab-d-step' | 'lab-g-step', counte
 async function playTo(page: Page, until?: number, timeout = 600_000): Promise<number> {
   await page.locator('[data-testid=lab-play]').click();
   if (until === undefined) {
-    await page.waitForFunction(() => document.querySelector('[data-testid=lab]')?.getAttribute('data-playing') === 'false', undefined, { timeout, polling: 500 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=lab]')?.getAttribute('data-playing') === 'false', undefined, {
+      timeout,
+      polling: 500,
+    });
   } else {
     await page.waitForFunction((u) => Number(document.querySelector('[data-testid=lab]')?.getAttribute('data-step')) >= u, until, { timeout, polling: 100 });
     await page.locator('[data-testid=lab-play]').click();
@@ -177,10 +178,11 @@ test('the tensor count stays flat over 2,000 steps; pausing stops all work; leav
   const start = await num(page, 'data-tensors');
   assert.equal(await playTo(page), 2000);
   assert.equal(await num(page, 'data-tensors'), start, 'tensors after 2,000 steps');
-  const memory = () => page.evaluate(() => {
-    const m = (window as unknown as { __genlabTfMemory: () => { numTensors: number; numBytes: number } }).__genlabTfMemory();
-    return { numTensors: m.numTensors, numBytes: m.numBytes };
-  });
+  const memory = () =>
+    page.evaluate(() => {
+      const m = (window as unknown as { __genlabTfMemory: () => { numTensors: number; numBytes: number } }).__genlabTfMemory();
+      return { numTensors: m.numTensors, numBytes: m.numBytes };
+    });
   const paused = await memory();
   await page.waitForTimeout(1500);
   assert.equal(await num(page, 'data-step'), 2000, 'no step while paused');
@@ -246,7 +248,12 @@ test('diffusion: the page trains the denoiser, draws the reverse trajectories an
   const v = await page.evaluate(() => {
     const views = window.__genlabLab!.views()!;
     return views.kind === 'diffusion'
-      ? { lines: views.trajectories.length, points: views.trajectories.map((l) => l.length / 2), times: views.trajectoryTimes, losses: window.__genlabLab!.history().loss.length }
+      ? {
+          lines: views.trajectories.length,
+          points: views.trajectories.map((l) => l.length / 2),
+          times: views.trajectoryTimes,
+          losses: window.__genlabLab!.history().loss.length,
+        }
       : undefined;
   });
   assert.ok(v, 'the page shows diffusion views');
@@ -254,12 +261,13 @@ test('diffusion: the page trains the denoiser, draws the reverse trajectories an
   assert.deepEqual(new Set(v.points), new Set([11]), 'each trajectory has S + 1 points');
   assert.deepEqual([v.times[0], v.times[v.times.length - 1]], [100, 0]);
   assert.equal(v.losses, 300);
-  const painted = (id: string) => page.locator(`[data-testid=lab-canvas-${id}]`).evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250) n++;
-    return n;
-  });
+  const painted = (id: string) =>
+    page.locator(`[data-testid=lab-canvas-${id}]`).evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250) n++;
+      return n;
+    });
   for (const id of ['main', 'second', 'curves']) {
     assert.ok((await painted(id)) > 100, `view ${id} is drawn`);
     assert.equal(await page.locator(`[data-testid=lab-view-${id}] a`).first().getAttribute('href'), '/formulas/diffusion');

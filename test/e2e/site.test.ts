@@ -102,15 +102,16 @@ test('notebook pages show every picture and their provenance', async () => {
     const page = await open(path, `notebook-${name}`);
     // Markdown images load lazily: make them all load now, then check each one.
     const broken = await page.evaluate(async () => {
-      const imgs = Array.from(document.querySelectorAll('article img')) as HTMLImageElement[];
+      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('article img'));
       imgs.forEach((i) => (i.loading = 'eager'));
-      await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => ((i.onload = r), (i.onerror = r))))));
+      await Promise.all(imgs.filter((i) => !i.complete).map((i) => new Promise((r) => ((i.onload = r), (i.onerror = r)))));
       return imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src);
     });
     assert.deepEqual(broken, [], `${path}: pictures that did not load`);
     assert.equal(await page.locator('[data-testid="provenance"]').count(), 1);
     const download = page.locator('article a', { hasText: `Download ${name}.ipynb` });
     const href = await download.getAttribute('href');
+    assert.ok(href, `${path}: the download link has an href`);
     const r = await fetch(base + href);
     assert.equal(r.status, 200);
     assert.equal((await r.json()).nbformat, 4);
@@ -121,11 +122,17 @@ test('notebook pages show every picture and their provenance', async () => {
 test('search finds "ELBO" in English and "判别器" on the Chinese site', async () => {
   const en = await open('/', 'search-en');
   const hits = await search(en, 'ELBO');
-  assert.ok(hits.some((h) => /ELBO/i.test(h)), `suggestions: ${hits.join(' | ')}`);
+  assert.ok(
+    hits.some((h) => /ELBO/i.test(h)),
+    `suggestions: ${hits.join(' | ')}`,
+  );
   await close(en);
   const zh = await open('/zh-Hans/', 'search-zh');
   const zhHits = await search(zh, '判别器');
-  assert.ok(zhHits.some((h) => h.includes('判别器')), `suggestions: ${zhHits.join(' | ')}`);
+  assert.ok(
+    zhHits.some((h) => h.includes('判别器')),
+    `suggestions: ${zhHits.join(' | ')}`,
+  );
   await close(zh);
 });
 

@@ -5,8 +5,31 @@ import { configToSearch, DEFAULT_CONFIG, parseConfig, sameRun, type LabConfig } 
 test('a configuration survives the round trip through the address', () => {
   const configs: LabConfig[] = [
     DEFAULT_CONFIG,
-    { ...DEFAULT_CONFIG, data: 'moons', seed: 42, loss: 'minimax', dSteps: 3, lrD: 2e-4, lrG: 5e-3, hidden: [16, 32, 8], latent: 1, batch: 64, stopAt: 250, backend: 'cpu' },
-    { ...DEFAULT_CONFIG, model: 'vae', data: 'drawn', drawn: [[0.5, -1.25], [2.99, 0]], lrV: 1e-3, decoderStd: 0.2 },
+    {
+      ...DEFAULT_CONFIG,
+      data: 'moons',
+      seed: 42,
+      loss: 'minimax',
+      dSteps: 3,
+      lrD: 2e-4,
+      lrG: 5e-3,
+      hidden: [16, 32, 8],
+      latent: 1,
+      batch: 64,
+      stopAt: 250,
+      backend: 'cpu',
+    },
+    {
+      ...DEFAULT_CONFIG,
+      model: 'vae',
+      data: 'drawn',
+      drawn: [
+        [0.5, -1.25],
+        [2.99, 0],
+      ],
+      lrV: 1e-3,
+      decoderStd: 0.2,
+    },
     { ...DEFAULT_CONFIG, model: 'diffusion', hidden: [64, 64, 64], lrV: 2e-3, diffusionSteps: 200, sampler: 'ddim', samplerSteps: 50, stopAt: 800 },
     { ...DEFAULT_CONFIG, model: 'diffusion', data: 'moons', hidden: [32, 32], diffusionSteps: 50, seed: 9 },
   ];

@@ -83,7 +83,11 @@ test('after D alone learns, D rejects the fakes and the minimax gradients are sm
 
 test('tensor count stays flat while training and viewing; dispose frees everything the run made', async () => {
   const before = tf.memory().numTensors;
-  for (const config of [small, { ...small, model: 'vae' as const }, { ...small, latent: 1 as const, data: 'drawn' as const, drawn: [[1, 1]] as [number, number][] }]) {
+  for (const config of [
+    small,
+    { ...small, model: 'vae' as const },
+    { ...small, latent: 1 as const, data: 'drawn' as const, drawn: [[1, 1]] as [number, number][] },
+  ]) {
     const s = new LabSession({ tf, genlab }, config);
     s.trainStep();
     await s.flush();

@@ -1,14 +1,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import {
-  bernoulliLogLikelihood,
-  elbo,
-  elboMonteCarlo,
-  gaussianKl,
-  logNormalPdf,
-  reparameterize,
-} from '../../src/genlab/src/losses/vae';
+import { bernoulliLogLikelihood, elbo, elboMonteCarlo, gaussianKl, logNormalPdf, reparameterize } from '../../src/genlab/src/losses/vae';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -32,8 +25,16 @@ function meanAndSe(v: ArrayLike<number>): { mean: number; se: number } {
 
 describe('gaussianKl', () => {
   test('hand-computed values, one per example', () => {
-    const mean = tf.tensor2d([[0, 0], [1, 2], [-0.5, 0]]);
-    const logVar = tf.tensor2d([[0, 0], [0, Math.log(4)], [Math.log(0.25), 1]]);
+    const mean = tf.tensor2d([
+      [0, 0],
+      [1, 2],
+      [-0.5, 0],
+    ]);
+    const logVar = tf.tensor2d([
+      [0, 0],
+      [0, Math.log(4)],
+      [Math.log(0.25), 1],
+    ]);
     const kl = gaussianKl(mean, logVar);
     assert.deepEqual(kl.shape, [3]);
     const v = kl.arraySync();
@@ -67,9 +68,18 @@ describe('gaussianKl', () => {
 
 describe('reparameterize', () => {
   test('with given eps it is mean + exp(logVar/2)·eps', () => {
-    const m = [[0.5, -2, 0], [1, 1, 1]];
-    const l = [[0, Math.log(9), -2], [1, -1, 0.5]];
-    const e = [[1, 0.5, -1], [-0.3, 2, 0]];
+    const m = [
+      [0.5, -2, 0],
+      [1, 1, 1],
+    ];
+    const l = [
+      [0, Math.log(9), -2],
+      [1, -1, 0.5],
+    ];
+    const e = [
+      [1, 0.5, -1],
+      [-0.3, 2, 0],
+    ];
     const z = reparameterize(tf.tensor2d(m), tf.tensor2d(l), undefined, tf.tensor2d(e)).arraySync() as number[][];
     for (let i = 0; i < 2; i++) {
       for (let j = 0; j < 3; j++) close(z[i][j], m[i][j] + Math.exp(l[i][j] / 2) * e[i][j], 1e-6, `z[${i}][${j}]`);
@@ -89,10 +99,10 @@ describe('reparameterize', () => {
     const c0 = meanAndSe(col(0));
     const c1 = meanAndSe(col(1));
     // σ = 0.5 and 2; the mean's standard error is σ/√n, the sd's is about σ/√(2n)
-    assert.ok(Math.abs(c0.mean - 2) < 4 * 0.5 / Math.sqrt(n), `mean 0 ${c0.mean}`);
-    assert.ok(Math.abs(c1.mean + 1) < 4 * 2 / Math.sqrt(n), `mean 1 ${c1.mean}`);
-    close(sd(col(0), c0.mean), 0.5, 4 * 0.5 / Math.sqrt(2 * n), 'sd 0');
-    close(sd(col(1), c1.mean), 2, 4 * 2 / Math.sqrt(2 * n), 'sd 1');
+    assert.ok(Math.abs(c0.mean - 2) < (4 * 0.5) / Math.sqrt(n), `mean 0 ${c0.mean}`);
+    assert.ok(Math.abs(c1.mean + 1) < (4 * 2) / Math.sqrt(n), `mean 1 ${c1.mean}`);
+    close(sd(col(0), c0.mean), 0.5, (4 * 0.5) / Math.sqrt(2 * n), 'sd 0');
+    close(sd(col(1), c1.mean), 2, (4 * 2) / Math.sqrt(2 * n), 'sd 1');
     const again = reparameterize(mean, logVar, 99);
     const other = reparameterize(mean, logVar, 100);
     assert.deepEqual(again.dataSync(), v);
@@ -115,7 +125,10 @@ describe('reparameterize', () => {
     const [gm2, gl2] = tf.grads((m: tf.Tensor, l: tf.Tensor) => tf.sum(tf.square(reparameterize(m, l, 7))))([mean, logVar]);
     for (const g of [gm2, gl2]) {
       const v = g.dataSync();
-      assert.ok(v.every((x) => Number.isFinite(x) && x !== 0), `gradient ${v}`);
+      assert.ok(
+        v.every((x) => Number.isFinite(x) && x !== 0),
+        `gradient ${Array.from(v).join(',')}`,
+      );
     }
     tf.dispose([mean, logVar, eps, gm, gl, gm2, gl2]);
   });
@@ -123,8 +136,14 @@ describe('reparameterize', () => {
 
 describe('bernoulliLogLikelihood and logNormalPdf', () => {
   test('equals Σ x log σ(ℓ) + (1−x) log(1−σ(ℓ)) for moderate logits', () => {
-    const x = [[1, 0, 1, 0.5], [0, 0, 1, 1]];
-    const l = [[2, -1, -0.5, 0.3], [3, -4, 1, 0]];
+    const x = [
+      [1, 0, 1, 0.5],
+      [0, 0, 1, 1],
+    ];
+    const l = [
+      [2, -1, -0.5, 0.3],
+      [3, -4, 1, 0],
+    ];
     const got = bernoulliLogLikelihood(tf.tensor2d(x), tf.tensor2d(l)).arraySync();
     assert.equal(got.length, 2);
     for (let i = 0; i < 2; i++) {
@@ -167,10 +186,22 @@ describe('bernoulliLogLikelihood and logNormalPdf', () => {
 
 describe('ELBO', () => {
   test('elbo returns reconstruction − kl with per-example shape [batch]', () => {
-    const x = tf.tensor2d([[1, 0, 1], [0, 1, 1]]);
-    const logits = tf.tensor2d([[1, -2, 0.5], [-1, 2, 3]]);
-    const mean = tf.tensor2d([[0.5, 0], [1, -1]]);
-    const logVar = tf.tensor2d([[0, -1], [0.5, 0.2]]);
+    const x = tf.tensor2d([
+      [1, 0, 1],
+      [0, 1, 1],
+    ]);
+    const logits = tf.tensor2d([
+      [1, -2, 0.5],
+      [-1, 2, 3],
+    ]);
+    const mean = tf.tensor2d([
+      [0.5, 0],
+      [1, -1],
+    ]);
+    const logVar = tf.tensor2d([
+      [0, -1],
+      [0.5, 0.2],
+    ]);
     const t = elbo(x, logits, mean, logVar);
     for (const k of ['reconstruction', 'kl', 'elbo'] as const) assert.deepEqual(t[k].shape, [2]);
     const r = t.reconstruction.arraySync();
@@ -194,7 +225,10 @@ describe('ELBO', () => {
 
   test('the average of elboMonteCarlo and of elbo over many z match the ELBO by quadrature', () => {
     // A fixed linear decoder ℓ(z) = z W + b on 2-D z and 6 pixels; q(z|x) = N(μ, diag σ²).
-    const W = [[1.2, -0.7, 0.3, 2.0, -1.5, 0.1], [-0.4, 0.9, 1.1, -0.6, 0.2, -2.2]];
+    const W = [
+      [1.2, -0.7, 0.3, 2.0, -1.5, 0.1],
+      [-0.4, 0.9, 1.1, -0.6, 0.2, -2.2],
+    ];
     const b = [0.1, -0.3, 0.5, 0, 0.2, -0.1];
     const xRow = [1, 0, 1, 1, 0, 0];
     const mu = [0.4, -0.6];
@@ -257,11 +291,26 @@ describe('ELBO', () => {
   });
 
   test('no tensors leaked: each function returns only its outputs', () => {
-    const x = tf.tensor2d([[1, 0, 1], [0, 1, 1]]);
-    const logits = tf.tensor2d([[1, -2, 0.5], [-1, 2, 3]]);
-    const mean = tf.tensor2d([[0.5, 0], [1, -1]]);
-    const logVar = tf.tensor2d([[0, -1], [0.5, 0.2]]);
-    const eps = tf.tensor2d([[0.1, 0.2], [0.3, 0.4]]);
+    const x = tf.tensor2d([
+      [1, 0, 1],
+      [0, 1, 1],
+    ]);
+    const logits = tf.tensor2d([
+      [1, -2, 0.5],
+      [-1, 2, 3],
+    ]);
+    const mean = tf.tensor2d([
+      [0.5, 0],
+      [1, -1],
+    ]);
+    const logVar = tf.tensor2d([
+      [0, -1],
+      [0.5, 0.2],
+    ]);
+    const eps = tf.tensor2d([
+      [0.1, 0.2],
+      [0.3, 0.4],
+    ]);
     const start = tf.memory().numTensors;
     const count = (fn: () => tf.Tensor | tf.Tensor[], outputs: number) => {
       const before = tf.memory().numTensors;

@@ -51,10 +51,20 @@ const features = (images: tf.Tensor2D) => {
 
 describe('nearest neighbours', () => {
   test('squaredDistances matches the distances computed by hand', async () => {
-    const a = tf.tensor2d([[0, 0], [1, 2], [3, -1]]);
-    const b = tf.tensor2d([[1, 1], [-2, 0]]);
+    const a = tf.tensor2d([
+      [0, 0],
+      [1, 2],
+      [3, -1],
+    ]);
+    const b = tf.tensor2d([
+      [1, 1],
+      [-2, 0],
+    ]);
     const got = Array.from(await squaredDistances(a, b).data());
-    assert.deepEqual(got.map((v) => Math.round(v * 1e5) / 1e5), [2, 4, 1, 13, 8, 26]);
+    assert.deepEqual(
+      got.map((v) => Math.round(v * 1e5) / 1e5),
+      [2, 4, 1, 13, 8, 26],
+    );
     tf.dispose([a, b]);
   });
 
@@ -92,7 +102,18 @@ describe('memorization check by nearest training image (pixels)', () => {
     const heldOut = imagesToTensor(mnist.test, range(1000), 'unit') as tf.Tensor2D;
     const unseen = imagesToTensor(mnist.validation, range(500), 'unit') as tf.Tensor2D;
     const copies = tf.tidy(() =>
-      tf.clipByValue(tf.add(imagesToTensor(mnist.train, Int32Array.from({ length: 500 }, (_, i) => i * 9), 'unit'), tf.randomNormal([500, 784], 0, 0.02, 'float32', 7)), 0, 1),
+      tf.clipByValue(
+        tf.add(
+          imagesToTensor(
+            mnist.train,
+            Int32Array.from({ length: 500 }, (_, i) => i * 9),
+            'unit',
+          ),
+          tf.randomNormal([500, 784], 0, 0.02, 'float32', 7),
+        ),
+        0,
+        1,
+      ),
     ) as tf.Tensor2D;
     const copier = await memorizationCheck(copies, train, heldOut);
     const real = await memorizationCheck(unseen, train, copier.heldOutDistances);
@@ -100,7 +121,10 @@ describe('memorization check by nearest training image (pixels)', () => {
     assert.ok(copier.flagged > 0.95, `copier flagged ${copier.flagged}`);
     assert.deepEqual(Array.from(copier.indices.slice(0, 5)), [0, 9, 18, 27, 36]);
     assert.ok(real.flagged < 0.05, `unseen real images flagged ${real.flagged}`);
-    assert.ok(Math.abs(real.medianGenerated - real.medianHeldOut) / real.medianHeldOut < 0.1, JSON.stringify({ ...real, distances: undefined, indices: undefined, heldOutDistances: undefined }));
+    assert.ok(
+      Math.abs(real.medianGenerated - real.medianHeldOut) / real.medianHeldOut < 0.1,
+      JSON.stringify({ ...real, distances: undefined, indices: undefined, heldOutDistances: undefined }),
+    );
     await assert.rejects(memorizationCheck(copies, train, heldOut, { quantile: 1 }), /quantile/);
     tf.dispose([train, heldOut, unseen, copies]);
   });

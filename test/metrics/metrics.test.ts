@@ -36,7 +36,10 @@ const logGauss = (x: number[], mu: number[], s: number) =>
 
 describe('log-mean-exp and Parzen windows', () => {
   test('logMeanExp stays finite where exp underflows', async () => {
-    const t = tf.tensor2d([[-1000, -1000], [0, Math.log(3)]]);
+    const t = tf.tensor2d([
+      [-1000, -1000],
+      [0, Math.log(3)],
+    ]);
     const v = Array.from(await logMeanExp(t, 1).data());
     assert.ok(Math.abs(v[0] + 1000) < 1e-3, `${v[0]}`);
     assert.ok(Math.abs(v[1] - Math.log(2)) < 1e-6);
@@ -44,9 +47,18 @@ describe('log-mean-exp and Parzen windows', () => {
   });
 
   test('with the mixture means as centres and σ = component std, the Parzen estimate is the exact mixture density', async () => {
-    const mus = [[0, 0], [2, -1], [-1.5, 3]];
+    const mus = [
+      [0, 0],
+      [2, -1],
+      [-1.5, 3],
+    ];
     const s = 0.7;
-    const xs = [[0.1, 0.2], [2, -1], [5, 5], [-1, 2.5]];
+    const xs = [
+      [0.1, 0.2],
+      [2, -1],
+      [5, 5],
+      [-1, 2.5],
+    ];
     const got = await parzenLogLikelihood(tf.tensor2d(xs), tf.tensor2d(mus), s);
     xs.forEach((x, i) => {
       const logs = mus.map((mu) => logGauss(x, mu, s));

@@ -145,7 +145,9 @@ describe('diffusionLoss and the denoisers', () => {
     diffusionTrainStep(d, s, optimizer, x0, { t: 4, noise: 5, dropout: 6 }, { labels }).loss.dispose();
     assert.equal(tf.memory().numTensors, count);
     d.model.getWeights().forEach((w, i) => assert.ok(tf.any(tf.notEqual(w, initial[i])).dataSync()[0], `weight ${i} (${w.shape}) unchanged`));
-    const dropped = dropLabels(tf.zeros([10000], 'int32') as tf.Tensor1D, 0.2, 9).dataSync().filter((v) => v === NULL_CLASS).length;
+    const dropped = dropLabels(tf.zeros([10000], 'int32') as tf.Tensor1D, 0.2, 9)
+      .dataSync()
+      .filter((v) => v === NULL_CLASS).length;
     close(dropped / 10000, 0.2, 0.02, 'dropped share');
     tf.dispose([x0, labels, ...initial]);
     d.model.dispose();
@@ -161,7 +163,9 @@ describe('diffusionLoss and the denoisers', () => {
       const labels = tf.tensor1d([0, 1, 2, 0, 1], 'int32');
       const t = tf.fill([5], 300, 'int32') as tf.Tensor1D;
       const cond = (d.model.apply([x, timeEmbedding(t, 32), tf.oneHot(labels, 4).toFloat()]) as tf.Tensor).arraySync() as number[][];
-      const uncond = (d.model.apply([x, timeEmbedding(t, 32), tf.oneHot(tf.fill([5], 3, 'int32') as tf.Tensor1D, 4).toFloat()]) as tf.Tensor).arraySync() as number[][];
+      const uncond = (
+        d.model.apply([x, timeEmbedding(t, 32), tf.oneHot(tf.fill([5], 3, 'int32') as tf.Tensor1D, 4).toFloat()]) as tf.Tensor
+      ).arraySync() as number[][];
       const g0 = guidedNoise(d, x, 300, labels, 0).arraySync() as number[][];
       const g2 = guidedNoise(d, x, 300, labels, 2).arraySync() as number[][];
       for (let i = 0; i < 5; i++)

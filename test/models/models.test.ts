@@ -1,14 +1,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import {
-  createGan,
-  dcganDiscriminator,
-  dcganGenerator,
-  disposeGan,
-  mlpDiscriminator,
-  mlpGenerator,
-} from '../../src/genlab/src/models/gan';
+import { createGan, dcganDiscriminator, dcganGenerator, disposeGan, mlpDiscriminator, mlpGenerator } from '../../src/genlab/src/models/gan';
 import { createVae, decode, disposeVae, encode } from '../../src/genlab/src/models/vae';
 import { inputLayout, trainableVariables } from '../../src/genlab/src/models/init';
 
@@ -28,7 +21,10 @@ function assertSameWeights(a: tf.LayersModel, b: tf.LayersModel): void {
   assert.ok(wa.length > 0);
   for (let i = 0; i < wa.length; i++) {
     assert.equal(wa[i].length, wb[i].length);
-    assert.ok(Buffer.from(wa[i].buffer, wa[i].byteOffset, wa[i].byteLength).equals(Buffer.from(wb[i].buffer, wb[i].byteOffset, wb[i].byteLength)), `weight ${i} (${a.weights[i].name}) differs`);
+    assert.ok(
+      Buffer.from(wa[i].buffer, wa[i].byteOffset, wa[i].byteLength).equals(Buffer.from(wb[i].buffer, wb[i].byteOffset, wb[i].byteLength)),
+      `weight ${i} (${a.weights[i].name}) differs`,
+    );
   }
 }
 
@@ -65,7 +61,10 @@ describe('GAN models', () => {
       assert.equal(inputLayout(gan.generator), 'flat');
       assert.equal(inputLayout(gan.discriminator), 'flat');
       // the paper's sizes: 1200-1200 generator, 512-256 discriminator
-      assert.deepEqual(gan.generator.layers.map((l) => (l.getConfig() as { units: number }).units), [1200, 1200, 784]);
+      assert.deepEqual(
+        gan.generator.layers.map((l) => (l.getConfig() as { units: number }).units),
+        [1200, 1200, 784],
+      );
       const [img, logit] = tf.tidy(() => {
         const z = tf.randomNormal([5, latentDim], 0, 1, 'float32', 1);
         const x = gan.generator.apply(z) as tf.Tensor;
@@ -106,7 +105,10 @@ describe('GAN models', () => {
     const g1 = mlpGenerator(8, [64, 64], 5);
     const g2 = mlpGenerator(8, [64, 64], 5);
     const g3 = mlpGenerator(8, [64, 64], 6);
-    assert.deepEqual(g1.getWeights().map((w) => w.shape), [[8, 64], [64], [64, 64], [64], [64, 784], [784]]);
+    assert.deepEqual(
+      g1.getWeights().map((w) => w.shape),
+      [[8, 64], [64], [64, 64], [64], [64, 784], [784]],
+    );
     assertSameWeights(g1, g2);
     assertDifferentWeights(g1, g3);
     const d1 = mlpDiscriminator([32, 16], 5);
@@ -194,8 +196,14 @@ describe('VAE models', () => {
       check(logVar, [4, latentDim]);
       // mean and logVar are the two halves of the encoder output
       const hv = h.arraySync() as number[][];
-      assert.deepEqual(mean.arraySync(), hv.map((r) => r.slice(0, latentDim)));
-      assert.deepEqual(logVar.arraySync(), hv.map((r) => r.slice(latentDim)));
+      assert.deepEqual(
+        mean.arraySync(),
+        hv.map((r) => r.slice(0, latentDim)),
+      );
+      assert.deepEqual(
+        logVar.arraySync(),
+        hv.map((r) => r.slice(latentDim)),
+      );
       const logits = decode(vae, mean);
       check(logits, [4, 784]);
       tf.dispose([x, h, mean, logVar, logits]);
@@ -203,18 +211,30 @@ describe('VAE models', () => {
     }
   });
 
-  test("createVae defaults: latent 20, 500 hidden units", () => {
+  test('createVae defaults: latent 20, 500 hidden units', () => {
     const vae = createVae('mlp');
     assert.equal(vae.latentDim, 20);
-    assert.deepEqual(vae.encoder.getWeights().map((w) => w.shape), [[784, 500], [500], [500, 40], [40]]);
-    assert.deepEqual(vae.decoder.getWeights().map((w) => w.shape), [[20, 500], [500], [500, 784], [784]]);
+    assert.deepEqual(
+      vae.encoder.getWeights().map((w) => w.shape),
+      [[784, 500], [500], [500, 40], [40]],
+    );
+    assert.deepEqual(
+      vae.decoder.getWeights().map((w) => w.shape),
+      [[20, 500], [500], [500, 784], [784]],
+    );
     disposeVae(vae);
   });
 
   test("createVae('mlp', { hidden: [200, 200] }): Burda et al.'s layers, the decoder mirrored", () => {
     const vae = createVae('mlp', { latentDim: 50, hidden: [200, 200], seed: 3 });
-    assert.deepEqual(vae.encoder.getWeights().map((w) => w.shape), [[784, 200], [200], [200, 200], [200], [200, 100], [100]]);
-    assert.deepEqual(vae.decoder.getWeights().map((w) => w.shape), [[50, 200], [200], [200, 200], [200], [200, 784], [784]]);
+    assert.deepEqual(
+      vae.encoder.getWeights().map((w) => w.shape),
+      [[784, 200], [200], [200, 200], [200], [200, 100], [100]],
+    );
+    assert.deepEqual(
+      vae.decoder.getWeights().map((w) => w.shape),
+      [[50, 200], [200], [200, 200], [200], [200, 784], [784]],
+    );
     disposeVae(vae);
     assert.throws(() => createVae('mlp', { hidden: [200, 0] }), /positive integers/);
   });
@@ -252,7 +272,10 @@ describe('VAE models', () => {
     const vars = trainableVariables(vae.encoder);
     assert.equal(vars.length, 4);
     vars.forEach((v, i) => assert.equal(v, vae.encoder.trainableWeights[i].read()));
-    assert.deepEqual(vars.map((v) => v.shape), [[784, 8], [8], [8, 4], [4]]);
+    assert.deepEqual(
+      vars.map((v) => v.shape),
+      [[784, 8], [8], [8, 4], [4]],
+    );
     disposeVae(vae);
   });
 

@@ -39,7 +39,11 @@ test('interpolateLatent spherical: keeps unit vectors on the circle and follows 
   const b = tf.tensor1d([0, 1]);
   const rows = tf.tidy(() => interpolateLatent(a, b, 3, 'spherical').arraySync());
   const s = Math.SQRT1_2;
-  for (const [got, want] of [[rows[0], [1, 0]], [rows[1], [s, s]], [rows[2], [0, 1]]] as const) {
+  for (const [got, want] of [
+    [rows[0], [1, 0]],
+    [rows[1], [s, s]],
+    [rows[2], [0, 1]],
+  ] as const) {
     got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `${got} vs ${want}`));
   }
   tf.dispose([a, b]);

@@ -34,6 +34,7 @@ interface Notebook {
   nbformat: number;
   nbformat_minor: number;
   cells: Cell[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- nbformat metadata as the kernel and scripts/notebooks.ts write it; the tests check its shape
   metadata: Record<string, any>;
 }
 

@@ -17,7 +17,11 @@ function sources(dir: string): string[] {
 }
 
 /** 'pkg/sub/path' → 'pkg', '@scope/pkg/x' → '@scope/pkg'. */
-const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 const PATTERNS = [
   /\bfrom\s+'([^'.][^']*)'/g,
@@ -29,9 +33,7 @@ const PATTERNS = [
 ];
 
 test('every package the library names is declared in its package.json', () => {
-  const declared = new Set(
-    ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'].flatMap((k) => Object.keys(manifest[k] ?? {})),
-  );
+  const declared = new Set(['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'].flatMap((k) => Object.keys(manifest[k] ?? {})));
   const named = new Map<string, string>();
   for (const file of sources(join(LIB, 'src'))) {
     const text = readFileSync(file, 'utf8');

@@ -15,10 +15,17 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'src/genlab/package.json'), 
 const work = mkdtempSync(join(tmpdir(), 'genlab-pack-'));
 const app = join(work, 'app');
 const tarball = join(work, `genlab-${manifest.version}.tgz`);
-const RECIPES = readdirSync(join(ROOT, 'recipes')).filter((f) => f.endsWith('.ts')).sort();
+const RECIPES = readdirSync(join(ROOT, 'recipes'))
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 
 function sh(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', ...env }, timeout: 600_000 });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', ...env },
+    timeout: 600_000,
+  });
   // The tail only: a failing wasm module prints its whole glue script.
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, out: `${r.stdout}\n${r.stderr}`.slice(-3000) };
 }
@@ -64,10 +71,21 @@ after(() => rmSync(work, { recursive: true, force: true }));
 describe('the packed tarball in a fresh project', () => {
   test('holds the built library, its declarations, README and licence, and no build leftovers', () => {
     const list = sh('tar', ['-tzf', tarball], work).stdout.split('\n').filter(Boolean);
-    for (const f of ['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/browser.js', 'package/dist/browser.d.ts', 'package/README.md', 'package/LICENSE', 'package/package.json']) {
+    for (const f of [
+      'package/dist/index.js',
+      'package/dist/index.d.ts',
+      'package/dist/browser.js',
+      'package/dist/browser.d.ts',
+      'package/README.md',
+      'package/LICENSE',
+      'package/package.json',
+    ]) {
       assert.ok(list.includes(f), `${f} in the tarball`);
     }
-    assert.deepEqual(list.filter((f) => /tsbuildinfo|api-temp|\.test\.|node_modules/.test(f)), []);
+    assert.deepEqual(
+      list.filter((f) => /tsbuildinfo|api-temp|\.test\.|node_modules/.test(f)),
+      [],
+    );
   });
 
   test('installs from the registry with tfjs as the one engine; genlab is the tarball, not this repository', () => {

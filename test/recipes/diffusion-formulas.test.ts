@@ -22,7 +22,12 @@ describe('formulas/diffusion', () => {
 
   test('closed form = iterated chain moments for x_0 = 1.5', () => {
     const L = g.linearSchedule(1000);
-    const printed: Record<number, [number, number]> = { 1: [1.499925, 0.0001], 10: [1.498578, 0.001894795], 100: [1.420666, 0.1029819], 1000: [0.009529227, 0.9999596] };
+    const printed: Record<number, [number, number]> = {
+      1: [1.499925, 0.0001],
+      10: [1.498578, 0.001894795],
+      100: [1.420666, 0.1029819],
+      1000: [0.009529227, 0.9999596],
+    };
     let [m, v] = [1.5, 0];
     for (let t = 1; t <= 1000; t++) {
       m *= Math.sqrt(L.alphas[t - 1]);

@@ -15,8 +15,7 @@ const first = (t: tf.Tensor) => t.dataSync()[0];
 const all = (t: tf.Tensor) => Array.from(t.dataSync());
 const near = (actual: number, printed: number, tol = 5e-7, what = '') =>
   assert.ok(Math.abs(actual - printed) <= tol, `${what}: ${actual} vs printed ${printed}`);
-const nearAll = (actual: ArrayLike<number>, printed: number[], tol = 5e-7, what = '') =>
-  printed.forEach((p, i) => near(actual[i], p, tol, `${what}[${i}]`));
+const nearAll = (actual: ArrayLike<number>, printed: number[], tol = 5e-7, what = '') => printed.forEach((p, i) => near(actual[i], p, tol, `${what}[${i}]`));
 const S = 200_000;
 
 describe('gan-objective, gan-losses', () => {
@@ -122,7 +121,10 @@ describe('kl-divergence, elbo, reparameterization', () => {
     const dz = 0.001;
     const zs: number[] = [];
     for (let z = -10; z <= 10; z += dz) zs.push(z);
-    const logits = tf.tensor2d(zs.flatMap((z) => a.map((ai, i) => ai * z + b[i])), [zs.length, 3]);
+    const logits = tf.tensor2d(
+      zs.flatMap((z) => a.map((ai, i) => ai * z + b[i])),
+      [zs.length, 3],
+    );
     const llz = all(g.bernoulliLogLikelihood(tf.tile(tf.tensor2d([[1, 1, 0]]), [zs.length, 1]), logits));
     const joint = llz.map((l, i) => l - 0.5 * zs[i] ** 2 - 0.5 * Math.log(2 * Math.PI));
     const mx = Math.max(...joint);
@@ -131,7 +133,12 @@ describe('kl-divergence, elbo, reparameterization', () => {
     const post = (k: (z: number) => number) => joint.reduce((s, j, i) => s + Math.exp(j - logpx) * k(zs[i]) * dz, 0);
     const pm = post((z) => z);
     near(pm, 1.000266, 5e-7, 'posterior mean');
-    near(post((z) => (z - pm) ** 2), 0.534886, 5e-7, 'posterior variance');
+    near(
+      post((z) => (z - pm) ** 2),
+      0.534886,
+      5e-7,
+      'posterior variance',
+    );
     const elboFor = (m: number, s2: number) => {
       const rec = zs.reduce((acc, z, i) => acc + (Math.exp((-0.5 * (z - m) ** 2) / s2) / Math.sqrt(2 * Math.PI * s2)) * llz[i] * dz, 0);
       return [rec, first(g.gaussianKl(tf.tensor2d([[m]]), tf.tensor2d([[Math.log(s2)]])))];

@@ -22,7 +22,9 @@ const numbers = (s: string) => (s.match(/-?\d+(\.\d+)?/g) ?? []).map(Number);
 
 describe('recipes', () => {
   test('every recipe imports only from genlab and has a test below', () => {
-    const files = readdirSync(RECIPES).filter((f) => f.endsWith('.ts')).sort();
+    const files = readdirSync(RECIPES)
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     assert.deepEqual(files, ['choose-backend.ts', 'elbo.ts', 'gan-training-step.ts', 'load-mnist.ts']);
     for (const f of files) {
       const imports = [...readFileSync(join(RECIPES, f), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);

@@ -59,7 +59,10 @@ test('a GAN run gets the Parzen protocol: σ from the grid, mean ± standard err
   if (existsSync(join(CLASSIFIER, 'model.json'))) {
     assert.ok(m.classifier.realBaseline.inceptionScore > 9, `real IS ${m.classifier.realBaseline.inceptionScore}`);
     assert.ok(m.classifier.generated.frechet > m.classifier.realBaseline.frechet, 'an untrained-ish GAN is farther from the test set than real data');
-    assert.equal(m.classifier.generated.classHistogram.reduce((a: number, b: number) => a + b, 0), 1000);
+    assert.equal(
+      m.classifier.generated.classHistogram.reduce((a: number, b: number) => a + b, 0),
+      1000,
+    );
   }
 });
 
@@ -107,11 +110,15 @@ test('a published model folder is scored like a run, and the same seed gives the
   assert.ok(a.parzen.mean > 0, `a trained GAN's Parzen estimate on 100 test images is positive: ${a.parzen.mean}`);
 });
 
-test('the saved classifier reaches at least 99% on the MNIST test set', { skip: !existsSync(join(CLASSIFIER, 'model.json')) && 'no saved classifier' }, async () => {
-  const model = await tf.loadLayersModel(fileSystemHandler(CLASSIFIER));
-  const accuracy = await classifierAccuracy(model, mnist.test);
-  const metadata = JSON.parse(readFileSync(join(CLASSIFIER, 'metadata.json'), 'utf8'));
-  assert.ok(accuracy >= 0.99, `test accuracy ${accuracy}`);
-  assert.ok(Math.abs(accuracy - metadata.testAccuracy) < 1e-9, 'metadata.json states the measured accuracy');
-  model.dispose();
-});
+test(
+  'the saved classifier reaches at least 99% on the MNIST test set',
+  { skip: !existsSync(join(CLASSIFIER, 'model.json')) && 'no saved classifier' },
+  async () => {
+    const model = await tf.loadLayersModel(fileSystemHandler(CLASSIFIER));
+    const accuracy = await classifierAccuracy(model, mnist.test);
+    const metadata = JSON.parse(readFileSync(join(CLASSIFIER, 'metadata.json'), 'utf8'));
+    assert.ok(accuracy >= 0.99, `test accuracy ${accuracy}`);
+    assert.ok(Math.abs(accuracy - metadata.testAccuracy) < 1e-9, 'metadata.json states the measured accuracy');
+    model.dispose();
+  },
+);

@@ -5,7 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { createVae, decodePng, disposeTrainedModel, loadMnist, loadTrainedModel, setupBackend, sliceSplit, trainedModelSamples, trainVae } from '../../src/genlab/src/index';
+import {
+  createVae,
+  decodePng,
+  disposeTrainedModel,
+  loadMnist,
+  loadTrainedModel,
+  setupBackend,
+  sliceSplit,
+  trainedModelSamples,
+  trainVae,
+} from '../../src/genlab/src/index';
 
 let run: string;
 const out = join(mkdtempSync(join(tmpdir(), 'genlab-export-')), 'vae-z2');
@@ -15,11 +25,21 @@ before(async () => {
   run = join(mkdtempSync(join(tmpdir(), 'genlab-export-')), 'vae');
   const mnist = loadMnist();
   const vae = createVae('mlp', { seed: 2, latentDim: 2, hidden: 64 });
-  await trainVae(vae, sliceSplit(mnist.train, 0, 500), { epochs: 2, batchSize: 100, runDir: run, validation: sliceSplit(mnist.validation, 0, 100), config: { command: 'train vae --latent-dim 2', trainSize: 500 } });
+  await trainVae(vae, sliceSplit(mnist.train, 0, 500), {
+    epochs: 2,
+    batchSize: 100,
+    runDir: run,
+    validation: sliceSplit(mnist.validation, 0, 100),
+    config: { command: 'train vae --latent-dim 2', trainSize: 500 },
+  });
 });
 
 function script(name: string, args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], { encoding: 'utf8', env: { ...process.env, GENLAB_BACKEND: 'wasm' }, timeout: 300_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GENLAB_BACKEND: 'wasm' },
+    timeout: 300_000,
+  });
 }
 const exportModel = (args: string[]) => script('export-model', args);
 
@@ -45,7 +65,7 @@ test('a run exports as float16 with metadata saying how it was trained, and load
   assert.equal(published.latentDim, 2);
   const [a, b] = [await trainedModelSamples(fromRun, 64, 5), await trainedModelSamples(published, 64, 5)];
   const err = tf.max(tf.abs(tf.sub(a, b)));
-  assert.ok((await err.data())[0] < 0.01, 'float16 weights give the run\'s samples within 0.01');
+  assert.ok((await err.data())[0] < 0.01, "float16 weights give the run's samples within 0.01");
   tf.dispose([a, b, err]);
   disposeTrainedModel(fromRun);
   disposeTrainedModel(published);

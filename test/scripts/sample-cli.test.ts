@@ -30,7 +30,10 @@ test('an .idx.gz of GAN samples reads back through the MNIST parser: [n, 28, 28]
 });
 
 test('a plain .idx of VAE samples, and another seed gives other images', () => {
-  for (const [name, seed] of [['v1.idx', '1'], ['v2.idx', '2']]) {
+  for (const [name, seed] of [
+    ['v1.idx', '1'],
+    ['v2.idx', '2'],
+  ]) {
     const r = sample(['static/models/vae-mlp-z2', '--n', '5', '--seed', seed, '--out', join(out, name)]);
     assert.equal(r.status, 0, r.stderr);
   }

@@ -126,7 +126,12 @@ describe('a real run on a slice of MNIST', () => {
     assert.doesNotMatch(r.stdout, /epoch 1\/2/);
     assert.match(r.stdout, /epoch 2\/2/);
     assert.match(r.stdout, /resumed from epoch 1/);
-    assert.deepEqual(readLog(out).filter((l) => l.type === 'epoch').map((l) => l.epoch), [1, 2]);
+    assert.deepEqual(
+      readLog(out)
+        .filter((l) => l.type === 'epoch')
+        .map((l) => l.epoch),
+      [1, 2],
+    );
     assert.ok(existsSync(join(out, 'samples', 'epoch-002.png')));
   });
 
@@ -134,7 +139,10 @@ describe('a real run on a slice of MNIST', () => {
     const other = join(tmp(), 'run');
     const r = train([...base.slice(0, -4), '--out', other, '--log-every', '1', '--epochs', '1']);
     assert.equal(r.status, 0, r.stderr);
-    const pick = (dir: string) => readLog(dir).filter((l) => l.type === 'batch' && l.epoch === 1).map((l) => [l.loss, l.kl]);
+    const pick = (dir: string) =>
+      readLog(dir)
+        .filter((l) => l.type === 'batch' && l.epoch === 1)
+        .map((l) => [l.loss, l.kl]);
     assert.deepEqual(pick(other), pick(out));
   });
 });
@@ -170,13 +178,27 @@ describe('Ctrl-C', () => {
     const out = join(tmp(), 'run');
     const { GENLAB_WASM_THREADS: _threads, ...inherited } = process.env;
     // --classifier names a missing folder: its warning is printed after the SIGINT handler is in place.
-    const args = ['gan', '--train-limit', '2000', '--batch-size', '50', '--log-every', '1000', '--classifier', join(out, 'none'), '--out', out, '--threads', '1'];
+    const args = [
+      'gan',
+      '--train-limit',
+      '2000',
+      '--batch-size',
+      '50',
+      '--log-every',
+      '1000',
+      '--classifier',
+      join(out, 'none'),
+      '--out',
+      out,
+      '--threads',
+      '1',
+    ];
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', ...args], { env: { ...inherited, GENLAB_BACKEND: 'wasm' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
+      stderr += d.toString();
       if (/no classifier at/.test(stderr) && !child.killed) child.kill('SIGINT');
     });
     const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -188,9 +210,23 @@ describe('Ctrl-C', () => {
 });
 
 describe('--init-from: a new run starts from a published model', () => {
-  test('the published 2-D VAE\'s weights are loaded: one short epoch scores far above a fresh start', () => {
+  test("the published 2-D VAE's weights are loaded: one short epoch scores far above a fresh start", () => {
     const out = join(tmp(), 'run');
-    const r = train(['vae', '--latent-dim', '2', '--train-limit', '200', '--epochs', '1', '--init-from', 'static/models/vae-mlp-z2', '--out', out, '--threads', '1']);
+    const r = train([
+      'vae',
+      '--latent-dim',
+      '2',
+      '--train-limit',
+      '200',
+      '--epochs',
+      '1',
+      '--init-from',
+      'static/models/vae-mlp-z2',
+      '--out',
+      out,
+      '--threads',
+      '1',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /initialized encoder and decoder from static\/models\/vae-mlp-z2/);
     const epoch = readLog(out).find((l) => l.type === 'epoch') as { metrics: { validationElbo: number } };

@@ -49,20 +49,29 @@ test('every notebook has a page with its download link and provenance', () => {
 });
 
 test('KaTeX styles and fonts are served from the installed katex, and both locales have a search index', () => {
-  const css = readdirSync(join(build.outDir, 'assets', 'css')).map((f) => readFileSync(join(build.outDir, 'assets', 'css', f), 'utf8')).join('\n');
+  const css = readdirSync(join(build.outDir, 'assets', 'css'))
+    .map((f) => readFileSync(join(build.outDir, 'assets', 'css', f), 'utf8'))
+    .join('\n');
   assert.match(css, /\.katex\{/);
   assert.ok(readdirSync(join(build.outDir, 'assets', 'fonts')).some((f) => f.startsWith('KaTeX_Main-Regular')));
   const katexVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'katex', 'package.json'), 'utf8')).version;
   const rehypeKatexKatex = require.resolve('katex/package.json', { paths: [join(ROOT, 'node_modules', 'rehype-katex')] });
   assert.equal(JSON.parse(readFileSync(rehypeKatexKatex, 'utf8')).version, katexVersion, 'rehype-katex renders with the katex whose CSS is served');
   for (const dir of [build.outDir, join(build.outDir, 'zh-Hans')]) {
-    assert.ok(readdirSync(dir).some((f) => /^search-index.*\.json$/.test(f)), `no search index in ${dir}`);
+    assert.ok(
+      readdirSync(dir).some((f) => /^search-index.*\.json$/.test(f)),
+      `no search index in ${dir}`,
+    );
   }
 });
 
 test('broken links, anchors, Markdown links and images fail the build', async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const createConfig = require('../../docusaurus.config').default as () => Promise<{ onBrokenLinks: string; onBrokenAnchors: string; markdown: { hooks: Record<string, string> } }>;
+  const createConfig = require('../../docusaurus.config').default as () => Promise<{
+    onBrokenLinks: string;
+    onBrokenAnchors: string;
+    markdown: { hooks: Record<string, string> };
+  }>;
   const config = await createConfig();
   assert.equal(config.onBrokenLinks, 'throw');
   assert.equal(config.onBrokenAnchors, 'throw');
@@ -80,19 +89,27 @@ function walk(dir: string): string[] {
 test('no page of the site shows a KaTeX error', () => {
   const pages = walk(build.outDir).filter((f) => f.endsWith('.html'));
   assert.ok(pages.length > 20);
-  assert.deepEqual(pages.filter((f) => readFileSync(f, 'utf8').includes('katex-error')), []);
+  assert.deepEqual(
+    pages.filter((f) => readFileSync(f, 'utf8').includes('katex-error')),
+    [],
+  );
 });
 
 test('notebook pages have their headings in the table of contents and their text in the search index', () => {
   const html = page('notebooks', 'vae-elbo');
   const toc = /<ul class="table-of-contents[^"]*">([\s\S]*?)<\/ul><\/div>/.exec(html)?.[1] ?? '';
   assert.ok((toc.match(/class="table-of-contents__link/g) ?? []).length >= 3, 'at least three TOC entries');
-  for (const [, id] of toc.matchAll(/href="#([^"]+)"/g)) assert.match(html, new RegExp(`<h[2-6][^>]* id="${id}"`), `the TOC links to #${id}, a heading of the page`);
+  for (const [, id] of toc.matchAll(/href="#([^"]+)"/g))
+    assert.match(html, new RegExp(`<h[2-6][^>]* id="${id}"`), `the TOC links to #${id}, a heading of the page`);
   // The hostile corpus (test build only): its ES module lines are prose, its HTML output inert.
   const hostile = page('notebooks', 'hostile');
   assert.match(hostile, /<p>import the data first, then look at it: this paragraph begins with the word import and is prose\.<\/p>/);
   assert.doesNotMatch(hostile, /\s(src|href|srcset|poster|data|action|formaction)="[^"]*(evil\.example|javascript:|vbscript:)/i);
-  const index = (dir: string) => readdirSync(dir).filter((f) => /^search-index.*\.json$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  const index = (dir: string) =>
+    readdirSync(dir)
+      .filter((f) => /^search-index.*\.json$/.test(f))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
   assert.match(index(build.outDir), /A variational autoencoder \(VAE\) is a latent-variable model/);
   assert.match(index(join(build.outDir, 'zh-Hans')), /变分自编码器（VAE）/);
 });

@@ -95,7 +95,10 @@ for (const name of gans) {
     // Every digit appears (≥ 2% of the samples): no class is lost. The MLP GAN, trained longest, is
     // also held to a balanced mix (5–15% each).
     const [lo2, hi2] = name === 'gan-mlp' ? [50, 150] : [20, 1000];
-    assert.ok(h.every((c) => c >= lo2 && c <= hi2), `class histogram of 1,000 samples: ${h}`);
+    assert.ok(
+      h.every((c) => c >= lo2 && c <= hi2),
+      `class histogram of 1,000 samples: ${h}`,
+    );
     images.dispose();
     generator.dispose();
   });
@@ -116,7 +119,7 @@ for (const name of vaes.filter((n) => json(n, 'metadata.json').latentDim > 2)) {
   });
 }
 
-test('2-D VAE: the scatter file holds the encoder\'s means; reconstructions keep most digits recognisable', async () => {
+test("2-D VAE: the scatter file holds the encoder's means; reconstructions keep most digits recognisable", async () => {
   const meta = json('vae-mlp-z2', 'metadata.json');
   const vae: Vae = { architecture: 'mlp', latentDim: 2, encoder: await load('vae-mlp-z2', 'encoder'), decoder: await load('vae-mlp-z2', 'decoder') };
   assert.equal(meta.prior.latentDim, 2);
@@ -127,7 +130,7 @@ test('2-D VAE: the scatter file holds the encoder\'s means; reconstructions keep
 
   const { points } = json('vae-mlp-z2', 'test-latents.json') as { points: [number, number, number][] };
   assert.equal(points.length, meta.testLatents.count);
-  const means = tf.tidy(() => encode(vae, x.slice(0, 200)).mean.arraySync() as number[][]);
+  const means = tf.tidy(() => encode(vae, x.slice(0, 200)).mean.arraySync());
   means.forEach(([z1, z2], i) => {
     assert.equal(points[i][2], testSplit.labels[i], 'labels');
     // float32 checkpoint (the file) vs float16 export (this model), rounded to 1e-3.
@@ -141,7 +144,10 @@ test('2-D VAE: the scatter file holds the encoder\'s means; reconstructions keep
   assert.ok(accuracy > 0.55, `classifier accuracy on reconstructions ${accuracy}`);
   const samples = tf.tidy(() => tf.sigmoid(decode(vae, sampleLatent(1000, 2, 3))));
   const h = histogram(classify(samples));
-  assert.ok(h.every((c) => c >= 20), `class histogram of 1,000 prior samples: ${h}`);
+  assert.ok(
+    h.every((c) => c >= 20),
+    `class histogram of 1,000 prior samples: ${h}`,
+  );
   tf.dispose([x, recon, samples]);
   vae.encoder.dispose();
   vae.decoder.dispose();

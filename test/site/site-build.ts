@@ -102,5 +102,10 @@ export function notebookRoute(name: string): string {
 
 export function notebookNames(): string[] {
   const dir = join(ROOT, 'notebooks');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort().map((f) => f.replace(/\.ipynb$/, '')) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.ipynb') && !f.startsWith('.'))
+        .sort()
+        .map((f) => f.replace(/\.ipynb$/, ''))
+    : [];
 }

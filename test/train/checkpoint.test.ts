@@ -36,12 +36,21 @@ test('a checkpoint round trip restores model weights and optimizer slots bit for
   tf.dispose(ganTrainStep(gan, opt, real, { discriminator: 1, generator: 2 }));
   tf.dispose(ganTrainStep(gan, opt, real, { discriminator: 3, generator: 4 }));
   const dir = tmp();
-  await saveCheckpoint(dir, { epoch: 7, models: { g: gan.generator, d: gan.discriminator }, optimizers: { g: opt.generator, d: opt.discriminator }, state: { note: 'x' } });
+  await saveCheckpoint(dir, {
+    epoch: 7,
+    models: { g: gan.generator, d: gan.discriminator },
+    optimizers: { g: opt.generator, d: opt.discriminator },
+    state: { note: 'x' },
+  });
 
   const fresh = createGan('dcgan', { seed: 99 });
   const freshOpt = createGanOptimizers();
   assert.notDeepEqual(values(fresh.generator.getWeights()), values(gan.generator.getWeights()));
-  const restored = await restoreLatestCheckpoint<{ note: string }>(dir, { g: fresh.generator, d: fresh.discriminator }, { g: freshOpt.generator, d: freshOpt.discriminator });
+  const restored = await restoreLatestCheckpoint<{ note: string }>(
+    dir,
+    { g: fresh.generator, d: fresh.discriminator },
+    { g: freshOpt.generator, d: freshOpt.discriminator },
+  );
   assert.equal(restored?.epoch, 7);
   assert.deepEqual(restored?.state, { note: 'x' });
   for (const [a, b] of [
@@ -102,7 +111,10 @@ test('resume continues at the right epoch and matches an uninterrupted run', asy
   const b = await trainVae(resumed, data, { ...opts, epochs: 3, runDir: dir, resume: true, onEpochEnd: (s) => void epochsSeen.push(s.epoch) });
   assert.equal(b.resumedFrom, 1);
   assert.deepEqual(epochsSeen, [2, 3]);
-  assert.deepEqual(b.history.map((h) => h.epoch), [1, 2, 3]);
+  assert.deepEqual(
+    b.history.map((h) => h.epoch),
+    [1, 2, 3],
+  );
   assert.deepEqual(listCheckpoints(join(dir, 'checkpoints')), ['epoch-002', 'epoch-003']);
 
   // Weights, Adam slots and the RNG stream all came back, so the numbers match the straight run exactly.
@@ -112,8 +124,14 @@ test('resume continues at the right epoch and matches an uninterrupted run', asy
   const wb = resumed.decoder.getWeights().map((w) => w.dataSync());
   wa.forEach((w, i) => w.forEach((x, j) => assert.ok(close(wb[i][j], x), `decoder weight ${i}[${j}]`)));
 
-  const log = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(log.filter((r) => r.type === 'epoch').map((r) => r.epoch), [1, 2, 3]);
+  const log = readFileSync(join(dir, 'log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    log.filter((r) => r.type === 'epoch').map((r) => r.epoch),
+    [1, 2, 3],
+  );
   assert.ok(existsSync(join(dir, 'samples', 'epoch-003.png')));
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
   assert.equal(config.resumedFrom, 1);
@@ -140,7 +158,10 @@ test('a run stopped in its first epoch leaves no stale log behind: a new run or 
 
     const again = await trainVae(createVae('mlp', { seed: 2, hidden: 64 }), data, { ...opts, epochs: 1, runDir: dir, resume });
     assert.equal(again.resumedFrom, 0);
-    const log = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; step?: number });
+    const log = readFileSync(join(dir, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; step?: number });
     const steps = log.filter((r) => r.type === 'batch').map((r) => r.step!);
     assert.deepEqual(steps, [2, 4, 6, 8], `resume=${resume}: one run's steps, once each`);
     assert.equal(log.filter((r) => r.type === 'epoch').length, 1);

@@ -16,8 +16,17 @@ before(async () => {
 
 test('float32ToFloat16Bits matches known half-precision patterns', () => {
   const cases: [number, number][] = [
-    [0, 0x0000], [-0, 0x8000], [1, 0x3c00], [-2, 0xc000], [0.5, 0x3800], [65504, 0x7bff],
-    [1e6, 0x7c00], [-Infinity, 0xfc00], [2 ** -24, 0x0001], [2 ** -14, 0x0400], [1 / 3, 0x3555],
+    [0, 0x0000],
+    [-0, 0x8000],
+    [1, 0x3c00],
+    [-2, 0xc000],
+    [0.5, 0x3800],
+    [65504, 0x7bff],
+    [1e6, 0x7c00],
+    [-Infinity, 0xfc00],
+    [2 ** -24, 0x0001],
+    [2 ** -14, 0x0400],
+    [1 / 3, 0x3555],
     [1 + 2 ** -11, 0x3c00], // halfway, rounds to even
     [1 + 3 * 2 ** -11, 0x3c02], // halfway, rounds up to even
   ];

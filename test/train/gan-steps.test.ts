@@ -2,8 +2,21 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import {
-  createGanOptimizers, createToyGan, createToyVae, discriminatorStep, disposeGan, disposeVae, ganTrainStep, gaussianVaeStep, generatorPointGradients,
-  generatorStep, sampleLatent, sampleMixture2d, setupBackend, toy2dMixture, type Gan,
+  createGanOptimizers,
+  createToyGan,
+  createToyVae,
+  discriminatorStep,
+  disposeGan,
+  disposeVae,
+  ganTrainStep,
+  gaussianVaeStep,
+  generatorPointGradients,
+  generatorStep,
+  sampleLatent,
+  sampleMixture2d,
+  setupBackend,
+  toy2dMixture,
+  type Gan,
 } from '../../src/genlab/src/index';
 
 before(async () => {
@@ -63,7 +76,10 @@ function checkGradient(gan: Gan, kind: 'minimax' | 'non-saturating'): { grad: nu
       up[j] += eps;
       down[j] -= eps;
       const fd = (loss(up) - loss(down)) / (2 * eps);
-      assert.ok(Math.abs(fd - grad[2 * i + j]) < 2e-2 + 0.05 * Math.abs(fd), `${kind} point ${i} dim ${j}: autodiff ${grad[2 * i + j]}, finite difference ${fd}`);
+      assert.ok(
+        Math.abs(fd - grad[2 * i + j]) < 2e-2 + 0.05 * Math.abs(fd),
+        `${kind} point ${i} dim ${j}: autodiff ${grad[2 * i + j]}, finite difference ${fd}`,
+      );
     }
   });
   const dFake = Array.from(tf.sigmoid(gan.discriminator.predict(tf.tensor2d(x)) as tf.Tensor).dataSync());

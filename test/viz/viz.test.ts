@@ -133,10 +133,7 @@ describe('charts', () => {
     assert.equal(spec.height, 240);
     assert.equal(spec.mark.type, 'line');
     assert.equal(spec.data.values, points);
-    assert.deepEqual(
-      { field: spec.encoding.color.field, type: spec.encoding.color.type },
-      { field: 'series', type: 'nominal' },
-    );
+    assert.deepEqual({ field: spec.encoding.color.field, type: spec.encoding.color.type }, { field: 'series', type: 'nominal' });
     assert.equal(spec.encoding.x.field, 'x');
     assert.equal(spec.encoding.x.title, 'step');
     assert.equal(spec.encoding.y.field, 'y');

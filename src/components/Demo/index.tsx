@@ -34,7 +34,7 @@ function useRuntime(): { runtime?: DemoRuntime; error?: string } {
     let live = true;
     loadDemoRuntime(modelsUrl).then(
       (runtime) => live && setState({ runtime }),
-      (e: Error) => live && setState({ error: e.message }),
+      (e: unknown) => live && setState({ error: e instanceof Error ? e.message : String(e) }),
     );
     return () => {
       live = false;
@@ -67,7 +67,14 @@ function imagesFor(runtime: DemoRuntime, model: ModelName, z: TF.Tensor): TF.Ten
  * (data-state, which the browser tests wait on); a failure marks it 'error' and goes to `onError`.
  * Returns the cleanup that drops a stale report.
  */
-function drawInto(runtime: DemoRuntime, canvas: HTMLCanvasElement, cols: number, make: () => [TF.Tensor2D, TF.Tensor], report: (values: number[]) => void, onError: (e: Error) => void): () => void {
+function drawInto(
+  runtime: DemoRuntime,
+  canvas: HTMLCanvasElement,
+  cols: number,
+  make: () => [TF.Tensor2D, TF.Tensor],
+  report: (values: number[]) => void,
+  onError: (e: Error) => void,
+): () => void {
   return drawReported(runtime.tf, make, {
     draw: (images) => drawImageGrid(runtime.tf, images, cols, canvas),
     report,
@@ -82,7 +89,9 @@ function DrawError({ error }: { error?: string }): React.ReactElement | null {
   if (!error) return null;
   return (
     <p className="alert alert--danger" role="alert" data-testid="draw-error">
-      <Translate id="demo.drawFailed" values={{ error }}>{'Drawing failed: {error}'}</Translate>
+      <Translate id="demo.drawFailed" values={{ error }}>
+        {'Drawing failed: {error}'}
+      </Translate>
     </p>
   );
 }
@@ -106,20 +115,26 @@ export function DemoStatus(): React.ReactElement {
   const memory =
     tensors === undefined ? null : (
       <div className={styles.caption} data-testid="demo-tensors" data-count={tensors}>
-        <Translate id="demo.status.tensors" values={{ count: tensors }}>{'Tensors in memory: {count}'}</Translate>
+        <Translate id="demo.status.tensors" values={{ count: tensors }}>
+          {'Tensors in memory: {count}'}
+        </Translate>
       </div>
     );
   if (error) {
     return (
       <div className="alert alert--danger" role="alert" data-testid="demo-status" data-state="error">
-        <Translate id="demo.status.error" values={{ error }}>{'The models could not be loaded: {error}'}</Translate>
+        <Translate id="demo.status.error" values={{ error }}>
+          {'The models could not be loaded: {error}'}
+        </Translate>
       </div>
     );
   }
   if (!runtime) {
     return (
       <div className="alert alert--secondary" data-testid="demo-status" data-state="loading">
-        <Translate id="demo.status.loading" values={{ size: DOWNLOAD_MB }}>{'Loading TensorFlow.js and the trained models (about {size} MB)…'}</Translate>
+        <Translate id="demo.status.loading" values={{ size: DOWNLOAD_MB }}>
+          {'Loading TensorFlow.js and the trained models (about {size} MB)…'}
+        </Translate>
       </div>
     );
   }
@@ -173,14 +188,21 @@ function SampleGrid({ model }: { model: ModelName }): React.ReactElement {
     if (!runtime || !canvas.current) return;
     const el = canvas.current;
     setFailed(undefined);
-    return drawInto(runtime, el, 4, () => {
-      const z = runtime.genlab.sampleLatent(GRID, latentDim(runtime, model), seed);
-      return [imagesFor(runtime, model, z), z.sum()];
-    }, ([sum]) => {
-      el.dataset.seed = String(seed);
-      el.dataset.zSum = sum.toFixed(4);
-      setLink(window.location.href);
-    }, (e) => setFailed(e.message));
+    return drawInto(
+      runtime,
+      el,
+      4,
+      () => {
+        const z = runtime.genlab.sampleLatent(GRID, latentDim(runtime, model), seed);
+        return [imagesFor(runtime, model, z), z.sum()];
+      },
+      ([sum]) => {
+        el.dataset.seed = String(seed);
+        el.dataset.zSum = sum.toFixed(4);
+        setLink(window.location.href);
+      },
+      (e) => setFailed(e.message),
+    );
   }, [runtime, model, seed]);
 
   const typedSeed = typed === null ? undefined : parseSeed(typed);
@@ -192,22 +214,41 @@ function SampleGrid({ model }: { model: ModelName }): React.ReactElement {
   return (
     <div className={styles.column}>
       <h4>{title}</h4>
-      <canvas ref={canvas} className={`${styles.pixels} ${styles.grid}`} width={112} height={112} data-testid={`${model}-samples`}
-        aria-label={translate({ id: 'demo.sample.canvas', message: '16 sampled digits' })} />
+      <canvas
+        ref={canvas}
+        className={`${styles.pixels} ${styles.grid}`}
+        width={112}
+        height={112}
+        data-testid={`${model}-samples`}
+        aria-label={translate({ id: 'demo.sample.canvas', message: '16 sampled digits' })}
+      />
       <DrawError error={failed} />
       <div className={styles.controls}>
-        <button type="button" className="button button--primary button--sm" disabled={!runtime} onClick={() => { setTyped(null); setSeed(randomSeed()); }}
-          data-testid={`${model}-sample-button`}>
+        <button
+          type="button"
+          className="button button--primary button--sm"
+          disabled={!runtime}
+          onClick={() => {
+            setTyped(null);
+            setSeed(randomSeed());
+          }}
+          data-testid={`${model}-sample-button`}
+        >
           <Translate id="demo.sample.button">New sample</Translate>
         </button>
         <label>
           <Translate id="demo.sample.seed">seed</Translate>{' '}
-          <input type="number" min={0} value={typed ?? String(seed)} aria-invalid={typed !== null && typedSeed === undefined}
+          <input
+            type="number"
+            min={0}
+            value={typed ?? String(seed)}
+            aria-invalid={typed !== null && typedSeed === undefined}
             onChange={(e) => {
               setTyped(e.target.value);
               const s = parseSeed(e.target.value);
               if (s !== undefined) setSeed(s);
-            }} />
+            }}
+          />
         </label>
       </div>
       {typed !== null && typedSeed === undefined ? (
@@ -217,7 +258,9 @@ function SampleGrid({ model }: { model: ModelName }): React.ReactElement {
       ) : null}
       {link ? (
         <p className={styles.caption}>
-          <a href={link} data-testid={`${model}-link`}><Translate id="demo.sample.link">Link to this grid</Translate></a>
+          <a href={link} data-testid={`${model}-link`}>
+            <Translate id="demo.sample.link">Link to this grid</Translate>
+          </a>
         </p>
       ) : null}
     </div>
@@ -314,9 +357,15 @@ export function LatentPlaneSection(): React.ReactElement {
         <div className={styles.column} style={{ flexBasis: 300 }}>
           <div className={styles.plane}>
             <canvas ref={scatter} width={PLANE} height={PLANE} data-testid="latent-scatter" />
-            <svg viewBox={`0 0 ${PLANE} ${PLANE}`} tabIndex={0} role="slider" data-testid="latent-plane"
+            <svg
+              viewBox={`0 0 ${PLANE} ${PLANE}`}
+              tabIndex={0}
+              role="slider"
+              data-testid="latent-plane"
               aria-label={translate({ id: 'demo.plane.aria', message: 'Latent point z; drag, or use the arrow keys' })}
-              aria-valuemin={-RANGE} aria-valuemax={RANGE} aria-valuenow={Number(z[0].toFixed(2))}
+              aria-valuemin={-RANGE}
+              aria-valuemax={RANGE}
+              aria-valuenow={Number(z[0].toFixed(2))}
               aria-valuetext={`z = (${z[0].toFixed(2)}, ${z[1].toFixed(2)})`}
               onPointerDown={(e) => {
                 e.currentTarget.setPointerCapture(e.pointerId);
@@ -326,7 +375,8 @@ export function LatentPlaneSection(): React.ReactElement {
               onPointerMove={(e) => dragging.current && moveTo(e)}
               onPointerUp={() => (dragging.current = false)}
               onPointerCancel={() => (dragging.current = false)}
-              onKeyDown={onKey}>
+              onKeyDown={onKey}
+            >
               <rect x={0} y={0} width={PLANE} height={PLANE} fill="none" stroke="var(--ifm-color-emphasis-400)" />
               {ticks.map((t) => (
                 <g key={t} stroke="var(--ifm-color-emphasis-300)" strokeDasharray={t === 0 ? undefined : '4 6'}>
@@ -334,30 +384,54 @@ export function LatentPlaneSection(): React.ReactElement {
                   <line x1={0} y1={toPlane(t)} x2={PLANE} y2={toPlane(t)} />
                 </g>
               ))}
-              <text x={PLANE - 8} y={PLANE / 2 - 8} textAnchor="end" fontSize={20} fill="var(--ifm-color-emphasis-700)">z₁</text>
-              <text x={PLANE / 2 + 8} y={24} fontSize={20} fill="var(--ifm-color-emphasis-700)">z₂</text>
+              <text x={PLANE - 8} y={PLANE / 2 - 8} textAnchor="end" fontSize={20} fill="var(--ifm-color-emphasis-700)">
+                z₁
+              </text>
+              <text x={PLANE / 2 + 8} y={24} fontSize={20} fill="var(--ifm-color-emphasis-700)">
+                z₂
+              </text>
               {drawn ? (
                 <g data-testid="drawn-marker" transform={`translate(${toPlane(clamp(drawn[0]))} ${PLANE - toPlane(clamp(drawn[1]))})`}>
                   <path d="M-12 -12 L12 12 M-12 12 L12 -12" stroke="#000" strokeWidth={7} />
                   <path d="M-12 -12 L12 12 M-12 12 L12 -12" stroke="#fff" strokeWidth={3} />
                 </g>
               ) : null}
-              <circle cx={toPlane(z[0])} cy={PLANE - toPlane(z[1])} r={13} fill="var(--ifm-color-primary)" stroke="#fff" strokeWidth={4} data-testid="latent-handle" />
+              <circle
+                cx={toPlane(z[0])}
+                cy={PLANE - toPlane(z[1])}
+                r={13}
+                fill="var(--ifm-color-primary)"
+                stroke="#fff"
+                strokeWidth={4}
+                data-testid="latent-handle"
+              />
             </svg>
           </div>
           <div className={styles.legend}>
             {DIGIT_COLORS.map((c, d) => (
-              <span key={d}><span className={styles.swatch} style={{ background: c }} />{d}</span>
+              <span key={d}>
+                <span className={styles.swatch} style={{ background: c }} />
+                {d}
+              </span>
             ))}
           </div>
         </div>
         <div className={styles.column}>
-          <canvas ref={decoded} className={`${styles.pixels} ${styles.single}`} width={28} height={28} data-testid="latent-decoded"
-            aria-label={translate({ id: 'demo.plane.decoded', message: 'The digit decoded at z' })} />
-          <p className={`${styles.caption} ${styles.mono}`} data-testid="latent-z">z = ({z[0].toFixed(2)}, {z[1].toFixed(2)})</p>
+          <canvas
+            ref={decoded}
+            className={`${styles.pixels} ${styles.single}`}
+            width={28}
+            height={28}
+            data-testid="latent-decoded"
+            aria-label={translate({ id: 'demo.plane.decoded', message: 'The digit decoded at z' })}
+          />
+          <p className={`${styles.caption} ${styles.mono}`} data-testid="latent-z">
+            z = ({z[0].toFixed(2)}, {z[1].toFixed(2)})
+          </p>
           <p className={styles.caption}>
             <Translate id="demo.plane.caption">
-              Each dot is the encoder's mean for one test digit, coloured by its label. Drag the blue point (or focus the plane and use the arrow keys): the image is sigmoid(decoder(z)).
+              Each dot is the encoder's mean for one test digit, coloured by its label. Drag the blue point (or focus the plane and use the arrow keys): the
+              image is sigmoid(decoder(z)).
             </Translate>
           </p>
           {drawn ? (
@@ -388,13 +462,20 @@ export function InterpolationSection(): React.ReactElement {
     const { tf, genlab } = runtime;
     const d = latentDim(runtime, model);
     setFailed(undefined);
-    return drawInto(runtime, el, STEPS, () => {
-      const z = genlab.interpolateLatent(genlab.sampleLatent(1, d, ends[0]), genlab.sampleLatent(1, d, ends[1]), STEPS, kind);
-      return [imagesFor(runtime, model, z), tf.norm(z, 'euclidean', 1)];
-    }, (n) => {
-      setNorms(n);
-      el.dataset.key = `${model}:${kind}:${ends.join(',')}`;
-    }, (e) => setFailed(e.message));
+    return drawInto(
+      runtime,
+      el,
+      STEPS,
+      () => {
+        const z = genlab.interpolateLatent(genlab.sampleLatent(1, d, ends[0]), genlab.sampleLatent(1, d, ends[1]), STEPS, kind);
+        return [imagesFor(runtime, model, z), tf.norm(z, 'euclidean', 1)];
+      },
+      (n) => {
+        setNorms(n);
+        el.dataset.key = `${model}:${kind}:${ends.join(',')}`;
+      },
+      (e) => setFailed(e.message),
+    );
   }, [runtime, model, kind, ends]);
 
   return (
@@ -415,21 +496,35 @@ export function InterpolationSection(): React.ReactElement {
             <option value="spherical">{translate({ id: 'demo.interp.spherical', message: 'spherical (slerp)' })}</option>
           </select>
         </label>
-        <button type="button" className="button button--primary button--sm" disabled={!runtime} data-testid="interp-new"
-          onClick={() => setEnds([randomSeed(), randomSeed()])}>
+        <button
+          type="button"
+          className="button button--primary button--sm"
+          disabled={!runtime}
+          data-testid="interp-new"
+          onClick={() => setEnds([randomSeed(), randomSeed()])}
+        >
           <Translate id="demo.interp.new">New endpoints</Translate>
         </button>
         <span className={styles.mono}>{translate({ id: 'demo.interp.seeds', message: 'seeds {a} → {b}' }, { a: String(ends[0]), b: String(ends[1]) })}</span>
       </div>
-      <canvas ref={strip} className={`${styles.pixels} ${styles.strip}`} width={STEPS * 28} height={28} data-testid="interpolation-strip"
-        aria-label={translate({ id: 'demo.interp.aria', message: 'Ten images along the path between two latent points' })} />
+      <canvas
+        ref={strip}
+        className={`${styles.pixels} ${styles.strip}`}
+        width={STEPS * 28}
+        height={28}
+        data-testid="interpolation-strip"
+        aria-label={translate({ id: 'demo.interp.aria', message: 'Ten images along the path between two latent points' })}
+      />
       <DrawError error={failed} />
       <div className={styles.norms} style={{ gridTemplateColumns: `repeat(${STEPS}, 1fr)` }} data-testid="interp-norms">
-        {norms.map((n, i) => <span key={i}>{n.toFixed(1)}</span>)}
+        {norms.map((n, i) => (
+          <span key={i}>{n.toFixed(1)}</span>
+        ))}
       </div>
       <p className={styles.caption}>
         <Translate id="demo.interp.caption">
-          The numbers are the length of each latent point, |z|. Under a 100-D Gaussian prior samples lie near |z| ≈ 10; a linear path sags to about 7 in the middle, where the generator was never trained. The spherical path stays near the shell.
+          The numbers are the length of each latent point, |z|. Under a 100-D Gaussian prior samples lie near |z| ≈ 10; a linear path sags to about 7 in the
+          middle, where the generator was never trained. The spherical path stays near the shell.
         </Translate>
       </p>
     </div>
@@ -520,7 +615,12 @@ export function DrawSection(): React.ReactElement {
     <div className={styles.panel}>
       <div className={styles.row}>
         <div className={styles.column}>
-          <canvas ref={pad} className={styles.pad} width={PAD} height={PAD} data-testid="draw-pad"
+          <canvas
+            ref={pad}
+            className={styles.pad}
+            width={PAD}
+            height={PAD}
+            data-testid="draw-pad"
             aria-label={translate({ id: 'demo.draw.aria', message: 'Drawing pad: draw a digit with the mouse, a pen or a finger' })}
             onPointerDown={(e) => {
               e.currentTarget.setPointerCapture(e.pointerId);
@@ -536,7 +636,8 @@ export function DrawSection(): React.ReactElement {
             onPointerUp={() => {
               last.current = null;
               void analyse();
-            }} />
+            }}
+          />
           <div className={styles.controls}>
             <button type="button" className="button button--secondary button--sm" onClick={clear} data-testid="draw-clear">
               <Translate id="demo.draw.clear">Clear</Translate>
@@ -547,11 +648,15 @@ export function DrawSection(): React.ReactElement {
           <div className={styles.row}>
             <figure style={{ margin: 0 }}>
               <canvas ref={input} className={`${styles.pixels} ${styles.small}`} width={28} height={28} data-testid="draw-input" />
-              <figcaption className={styles.caption}><Translate id="demo.draw.input">What the encoder sees</Translate></figcaption>
+              <figcaption className={styles.caption}>
+                <Translate id="demo.draw.input">What the encoder sees</Translate>
+              </figcaption>
             </figure>
             <figure style={{ margin: 0 }}>
               <canvas ref={recon} className={`${styles.pixels} ${styles.small}`} width={28} height={28} data-testid="draw-reconstruction" />
-              <figcaption className={styles.caption}><Translate id="demo.draw.recon">Reconstruction</Translate></figcaption>
+              <figcaption className={styles.caption}>
+                <Translate id="demo.draw.recon">Reconstruction</Translate>
+              </figcaption>
             </figure>
           </div>
           <DrawError error={failed} />
@@ -579,7 +684,9 @@ export function ModelNotes(): React.ReactElement {
     ['VAE', vaeMeta.training, vaeMeta.weights],
   ];
   const epochs = (t: Training) =>
-    t.resumedFrom ? translate({ id: 'demo.notes.resumed', message: '{epochs} (resumed after epoch {from})' }, { epochs: t.epochs, from: t.resumedFrom }) : String(t.epochs);
+    t.resumedFrom
+      ? translate({ id: 'demo.notes.resumed', message: '{epochs} (resumed after epoch {from})' }, { epochs: t.epochs, from: t.resumedFrom })
+      : String(t.epochs);
   const rows: [React.ReactNode, ...React.ReactNode[]][] = [
     [<Translate id="demo.notes.command">Command</Translate>, ...models.map(([, t]) => <code>{t.command}</code>)],
     [<Translate id="demo.notes.epochs">Epochs</Translate>, ...models.map(([, t]) => epochs(t))],

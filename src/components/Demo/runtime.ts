@@ -59,7 +59,7 @@ async function load(modelsUrl: string): Promise<DemoRuntime> {
 
 /** The page's one runtime; a failed load is forgotten so a reload of the component can retry. */
 export function loadDemoRuntime(modelsUrl: string): Promise<DemoRuntime> {
-  loading ??= load(modelsUrl).catch((e) => {
+  loading ??= load(modelsUrl).catch((e: unknown) => {
     loading = undefined;
     throw e;
   });

@@ -73,8 +73,24 @@ export const MAX_DRAWN = 200;
 
 /** Short address keys, so a link stays readable. */
 const KEYS = {
-  model: 'm', data: 'data', seed: 'seed', loss: 'loss', dSteps: 'k', lrD: 'lrd', lrG: 'lrg', hidden: 'h', latent: 'z',
-  batch: 'b', lrV: 'lrv', decoderStd: 'sx', diffusionSteps: 'T', sampler: 'smp', samplerSteps: 'ss', stopAt: 'stop', backend: 'backend', drawn: 'pts',
+  model: 'm',
+  data: 'data',
+  seed: 'seed',
+  loss: 'loss',
+  dSteps: 'k',
+  lrD: 'lrd',
+  lrG: 'lrg',
+  hidden: 'h',
+  latent: 'z',
+  batch: 'b',
+  lrV: 'lrv',
+  decoderStd: 'sx',
+  diffusionSteps: 'T',
+  sampler: 'smp',
+  samplerSteps: 'ss',
+  stopAt: 'stop',
+  backend: 'backend',
+  drawn: 'pts',
 } as const satisfies Record<keyof LabConfig, string>;
 
 function int(text: string, min: number, max: number): number | undefined {
@@ -121,7 +137,7 @@ export function parseConfig(search: string): { config: LabConfig; problems: stri
     else config[key] = v;
   };
   take('model', (t) => (t === 'gan' || t === 'vae' || t === 'diffusion' ? t : undefined));
-  take('data', (t) => (DATA as string[]).includes(t) ? (t as Toy2dKind) : undefined);
+  take('data', (t) => ((DATA as string[]).includes(t) ? (t as Toy2dKind) : undefined));
   take('seed', (t) => int(t, 0, 0x7fffffff));
   take('loss', (t) => (t === 'ns' ? 'non-saturating' : t === 'mm' ? 'minimax' : undefined));
   take('dSteps', (t) => int(t, 1, 10));
@@ -130,7 +146,8 @@ export function parseConfig(search: string): { config: LabConfig; problems: stri
   take('lrV', (t) => num(t, 1e-5, 0.1));
   take('hidden', (t) => {
     const sizes = t.split('-').map((s) => int(s, 1, 256));
-    return sizes.length >= 1 && sizes.length <= 4 && sizes.every((s) => s !== undefined) ? (sizes as number[]) : undefined;
+    const valid = sizes.filter((s): s is number => s !== undefined);
+    return valid.length === sizes.length && sizes.length >= 1 && sizes.length <= 4 ? valid : undefined;
   });
   take('latent', (t) => (t === '1' ? 1 : t === '2' ? 2 : undefined));
   take('batch', (t) => int(t, 8, 1024));

@@ -108,7 +108,10 @@ export class DiffusionSession {
       const { tf } = this;
       const T = this.schedule.steps;
       const xt = tf.tidy(() => {
-        const t = tf.tensor1d(Array.from({ length: T * FORWARD_POINTS }, (_, i) => 1 + Math.floor(i / FORWARD_POINTS)), 'int32');
+        const t = tf.tensor1d(
+          Array.from({ length: T * FORWARD_POINTS }, (_, i) => 1 + Math.floor(i / FORWARD_POINTS)),
+          'int32',
+        );
         return this.lib.qSample(this.schedule, tf.tile(this.x0, [T, 1]), t, tf.tile(this.eps, [T, 1]));
       });
       const flat = (await xt.data()) as Float32Array;
@@ -140,9 +143,10 @@ export class DiffusionSession {
         keep(x);
       },
     };
-    const x = config.sampler === 'ddim'
-      ? lib.ddimSample(this.denoiser, this.schedule, { ...options, steps: Math.min(config.samplerSteps, this.schedule.steps) })
-      : lib.ancestralSample(this.denoiser, this.schedule, options);
+    const x =
+      config.sampler === 'ddim'
+        ? lib.ddimSample(this.denoiser, this.schedule, { ...options, steps: Math.min(config.samplerSteps, this.schedule.steps) })
+        : lib.ancestralSample(this.denoiser, this.schedule, options);
     // [steps + 1, TRAJECTORIES, 2] → [TRAJECTORIES, steps + 1, 2]: one polyline per point.
     const stacked = tf.tidy(() => tf.transpose(tf.stack(path), [1, 0, 2]));
     tf.dispose(path);

@@ -108,7 +108,12 @@ export function drawLines(ctx: CanvasRenderingContext2D, lines: ArrayLike<number
   ctx.lineWidth = 1;
   for (const l of lines) {
     ctx.beginPath();
-    for (let i = 0; i < l.length / 2; i++) (i ? ctx.lineTo : ctx.moveTo).call(ctx, toPx(l[2 * i]), toPy(l[2 * i + 1]));
+    for (let i = 0; i < l.length / 2; i++) {
+      const x = toPx(l[2 * i]);
+      const y = toPy(l[2 * i + 1]);
+      if (i) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+    }
     ctx.stroke();
   }
 }
@@ -139,7 +144,15 @@ export function drawPosteriors(ctx: CanvasRenderingContext2D, mean: ArrayLike<nu
       const sx = 2 * Math.exp(0.5 * logVar[2 * i]);
       const sy = 2 * Math.exp(0.5 * logVar[2 * i + 1]);
       ctx.beginPath();
-      ctx.ellipse(toPx(mean[2 * i]), toPy(mean[2 * i + 1]), Math.min(VIEW_SIZE, (sx / (2 * PLANE)) * VIEW_SIZE), Math.min(VIEW_SIZE, (sy / (2 * PLANE)) * VIEW_SIZE), 0, 0, 2 * Math.PI);
+      ctx.ellipse(
+        toPx(mean[2 * i]),
+        toPy(mean[2 * i + 1]),
+        Math.min(VIEW_SIZE, (sx / (2 * PLANE)) * VIEW_SIZE),
+        Math.min(VIEW_SIZE, (sy / (2 * PLANE)) * VIEW_SIZE),
+        0,
+        0,
+        2 * Math.PI,
+      );
       ctx.stroke();
       ctx.beginPath();
       ctx.arc(toPx(mean[2 * i]), toPy(mean[2 * i + 1]), 2.5, 0, 2 * Math.PI);

@@ -12,7 +12,22 @@ import { createLabRun, DiffusionSession, type LabRun, type LabViews } from './di
 import type {} from './hook';
 import { loadLabRuntime, type LabRuntime } from './runtime';
 import {
-  clear, COLORS, downsample, drawArrows, drawAxes, drawCurves, drawHeatMap, drawLines, drawPoints, drawPosteriors, fromPx, fromPy, PALETTE, toPx, toPy, VIEW_SIZE,
+  clear,
+  COLORS,
+  downsample,
+  drawArrows,
+  drawAxes,
+  drawCurves,
+  drawHeatMap,
+  drawLines,
+  drawPoints,
+  drawPosteriors,
+  fromPx,
+  fromPy,
+  PALETTE,
+  toPx,
+  toPy,
+  VIEW_SIZE,
   type Series,
 } from './draw';
 import { drawForward, drawTrajectories } from './draw-diffusion';
@@ -43,7 +58,6 @@ const SAMPLER_STEPS = [5, 10, 20, 50, 100];
  */
 const DIFFUSION_REDRAW_MS = 1000;
 
-
 function FormulaLink({ to, children }: { to: string; children: React.ReactNode }): React.ReactElement {
   return (
     <Link to={to} className={styles.formulaLink}>
@@ -52,7 +66,17 @@ function FormulaLink({ to, children }: { to: string; children: React.ReactNode }
   );
 }
 
-function View({ title, formula, children, testId }: { title: React.ReactNode; formula: React.ReactNode; children: React.ReactNode; testId: string }): React.ReactElement {
+function View({
+  title,
+  formula,
+  children,
+  testId,
+}: {
+  title: React.ReactNode;
+  formula: React.ReactNode;
+  children: React.ReactNode;
+  testId: string;
+}): React.ReactElement {
   return (
     <figure className={styles.view} data-testid={testId}>
       <figcaption className={styles.viewTitle}>{title}</figcaption>
@@ -114,7 +138,7 @@ export function Lab(): React.ReactElement {
     setRuntime(undefined);
     loadLabRuntime(wanted).then(
       (rt) => live && setRuntime({ ...rt, wanted }),
-      (e: Error) => live && setError(e.message),
+      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
     );
     return () => {
       live = false;
@@ -130,9 +154,12 @@ export function Lab(): React.ReactElement {
   }, []);
 
   const draw = useCallback((s: LabRun, v: Views) => {
-    const ctxs = Object.fromEntries(Object.entries(canvases).map(([k, r]) => [k, r.current?.getContext('2d') ?? null])) as Record<keyof typeof canvases, CanvasRenderingContext2D | null>;
+    const ctxs = Object.fromEntries(Object.entries(canvases).map(([k, r]) => [k, r.current?.getContext('2d') ?? null])) as Record<
+      keyof typeof canvases,
+      CanvasRenderingContext2D | null
+    >;
     const { main, dStar, latent, curves } = ctxs;
-    const drawn = s.config.data === 'drawn' ? draft.current ?? s.config.drawn : null;
+    const drawn = s.config.data === 'drawn' ? (draft.current ?? s.config.drawn) : null;
     if (v.kind === 'gan') {
       if (main) {
         drawHeatMap(main, v.d, LAB_GRID.size);
@@ -185,10 +212,14 @@ export function Lab(): React.ReactElement {
         drawPosteriors(dStar, v.posteriorMean, v.posteriorLogVar, s.config.latent, PALETTE);
       }
       if (curves) {
-        drawCurves(curves, [
-          { label: 'E_q log p(x|z)', color: COLORS.reconstruction, points: downsample(s.history.reconstruction) },
-          { label: 'KL(q ‖ p)', color: COLORS.kl, points: downsample(s.history.kl) },
-        ], [0]);
+        drawCurves(
+          curves,
+          [
+            { label: 'E_q log p(x|z)', color: COLORS.reconstruction, points: downsample(s.history.reconstruction) },
+            { label: 'KL(q ‖ p)', color: COLORS.kl, points: downsample(s.history.kl) },
+          ],
+          [0],
+        );
       }
     }
     if (latent && v.kind !== 'diffusion') {
@@ -215,32 +246,51 @@ export function Lab(): React.ReactElement {
   const noiseTRef = useRef(noiseT);
 
   /** Reads the run's numbers into the page after any change of the weights. */
-  const show = useCallback(async (s: LabRun, rt: LabRuntime) => {
-    // A reset may free the run while this awaits: check before each use of its tensors.
-    if (session.current !== s) return;
-    await s.flush();
-    if (session.current !== s) return;
-    const v = await s.views();
-    if (session.current !== s) return;
-    views.current = v;
-    draw(s, v);
-    await showForward(s, noiseTRef.current);
-    if (session.current !== s) return;
-    const r = rate.current;
-    const stepsPerSecond = r.length > 1 && r[r.length - 1].t > r[0].t ? ((r[r.length - 1].step - r[0].step) * 1000) / (r[r.length - 1].t - r[0].t) : 0;
-    const h = s.history;
-    setReadout({
-      step: s.step,
-      dSteps: s.dSteps,
-      gSteps: s.gSteps,
-      stepsPerSecond,
-      tensors: rt.tf.memory().numTensors,
-      viewsStep: s.step,
-      gan: v.kind === 'gan' ? { covered: v.covered, meanDFake: v.meanDFake, gradNs: v.meanGrad.nonSaturating, gradMm: v.meanGrad.minimax, jsd: v.jsd, value: v.value, valueAtOptimum: v.valueAtOptimum, lD: h.d[h.d.length - 1], lG: h.g[h.g.length - 1] } : undefined,
-      vae: v.kind === 'vae' ? { loss: h.loss[h.loss.length - 1], reconstruction: h.reconstruction[h.reconstruction.length - 1], kl: h.kl[h.kl.length - 1] } : undefined,
-      diffusion: v.kind === 'diffusion' ? { loss: h.loss[h.loss.length - 1], covered: v.covered } : undefined,
-    });
-  }, [draw, showForward]);
+  const show = useCallback(
+    async (s: LabRun, rt: LabRuntime) => {
+      // A reset may free the run while this awaits: check before each use of its tensors.
+      if (session.current !== s) return;
+      await s.flush();
+      if (session.current !== s) return;
+      const v = await s.views();
+      if (session.current !== s) return;
+      views.current = v;
+      draw(s, v);
+      await showForward(s, noiseTRef.current);
+      if (session.current !== s) return;
+      const r = rate.current;
+      const stepsPerSecond = r.length > 1 && r[r.length - 1].t > r[0].t ? ((r[r.length - 1].step - r[0].step) * 1000) / (r[r.length - 1].t - r[0].t) : 0;
+      const h = s.history;
+      setReadout({
+        step: s.step,
+        dSteps: s.dSteps,
+        gSteps: s.gSteps,
+        stepsPerSecond,
+        tensors: rt.tf.memory().numTensors,
+        viewsStep: s.step,
+        gan:
+          v.kind === 'gan'
+            ? {
+                covered: v.covered,
+                meanDFake: v.meanDFake,
+                gradNs: v.meanGrad.nonSaturating,
+                gradMm: v.meanGrad.minimax,
+                jsd: v.jsd,
+                value: v.value,
+                valueAtOptimum: v.valueAtOptimum,
+                lD: h.d[h.d.length - 1],
+                lG: h.g[h.g.length - 1],
+              }
+            : undefined,
+        vae:
+          v.kind === 'vae'
+            ? { loss: h.loss[h.loss.length - 1], reconstruction: h.reconstruction[h.reconstruction.length - 1], kl: h.kl[h.kl.length - 1] }
+            : undefined,
+        diffusion: v.kind === 'diffusion' ? { loss: h.loss[h.loss.length - 1], covered: v.covered } : undefined,
+      });
+    },
+    [draw, showForward],
+  );
 
   // A new run whenever the configuration (or the backend) changes; the old one is freed first.
   useEffect(() => {
@@ -325,26 +375,32 @@ export function Lab(): React.ReactElement {
     if (s && runtime && !busy.current) void show(s, runtime);
   }, [runtime, show, stop]);
 
-  const manual = useCallback(async (what: 'd' | 'g' | 'step') => {
-    const s = session.current;
-    if (!s || !runtime || busy.current) return;
-    stop();
-    busy.current = true;
-    try {
-      if (what === 'd' && s instanceof LabSession) s.discriminatorStep();
-      else if (what === 'g' && s instanceof LabSession) s.generatorStep();
-      else s.trainStep();
-      await show(s, runtime);
-    } finally {
-      busy.current = false;
-    }
-  }, [runtime, show, stop]);
+  const manual = useCallback(
+    async (what: 'd' | 'g' | 'step') => {
+      const s = session.current;
+      if (!s || !runtime || busy.current) return;
+      stop();
+      busy.current = true;
+      try {
+        if (what === 'd' && s instanceof LabSession) s.discriminatorStep();
+        else if (what === 'g' && s instanceof LabSession) s.generatorStep();
+        else s.trainStep();
+        await show(s, runtime);
+      } finally {
+        busy.current = false;
+      }
+    },
+    [runtime, show, stop],
+  );
 
-  const update = useCallback((patch: Partial<LabConfig>) => {
-    stop();
-    setSeedText(null);
-    setConfig((c) => (c ? { ...c, ...patch } : c));
-  }, [stop]);
+  const update = useCallback(
+    (patch: Partial<LabConfig>) => {
+      stop();
+      setSeedText(null);
+      setConfig((c) => (c ? { ...c, ...patch } : c));
+    },
+    [stop],
+  );
 
   // Unmounting stops the loop (the run's effect frees the tensors).
   useEffect(() => stop, [stop]);
@@ -424,7 +480,9 @@ export function Lab(): React.ReactElement {
   if (error) {
     return (
       <div className="alert alert--danger" role="alert" data-testid="lab" data-state="error">
-        <Translate id="lab.error" values={{ error }}>{'TensorFlow.js could not start: {error}'}</Translate>
+        <Translate id="lab.error" values={{ error }}>
+          {'TensorFlow.js could not start: {error}'}
+        </Translate>
       </div>
     );
   }
@@ -433,12 +491,20 @@ export function Lab(): React.ReactElement {
   const gan = model === 'gan';
   const diffusion = model === 'diffusion';
   const r = readout;
-  const select = <K extends keyof LabConfig>(key: K, label: React.ReactNode, options: { value: string; label: string }[], toValue: (s: string) => LabConfig[K], current: string) => (
+  const select = <K extends keyof LabConfig>(
+    key: K,
+    label: React.ReactNode,
+    options: { value: string; label: string }[],
+    toValue: (s: string) => LabConfig[K],
+    current: string,
+  ) => (
     <label className={styles.field}>
       <span>{label}</span>
-      <select value={current} disabled={!config} onChange={(e) => update({ [key]: toValue(e.target.value) } as Partial<LabConfig>)} data-testid={`lab-${key}`}>
+      <select value={current} disabled={!config} onChange={(e) => update({ [key]: toValue(e.target.value) })} data-testid={`lab-${key}`}>
         {options.map((o) => (
-          <option key={o.value} value={o.value}>{o.label}</option>
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
         ))}
       </select>
     </label>
@@ -476,18 +542,29 @@ export function Lab(): React.ReactElement {
         {runtime?.fallback ? (
           <>
             {' '}
-            <Translate id="lab.fallback" values={{ wanted: runtime.fallback }}>{'({wanted} is not available in this browser.)'}</Translate>
+            <Translate id="lab.fallback" values={{ wanted: runtime.fallback }}>
+              {'({wanted} is not available in this browser.)'}
+            </Translate>
           </>
         ) : null}
         {problems.length ? (
           <div role="alert">
-            <Translate id="lab.problems" values={{ list: problems.join(', ') }}>{'Ignored from the address (kept the default): {list}'}</Translate>
+            <Translate id="lab.problems" values={{ list: problems.join(', ') }}>
+              {'Ignored from the address (kept the default): {list}'}
+            </Translate>
           </div>
         ) : null}
       </div>
 
       <div className={styles.controls} role="toolbar" aria-label={translate({ id: 'lab.controls', message: 'Training controls' })}>
-        <button type="button" className={`button button--primary button--sm ${styles.play}`} disabled={!r} onClick={playing ? pause : play} data-testid="lab-play" aria-pressed={playing}>
+        <button
+          type="button"
+          className={`button button--primary button--sm ${styles.play}`}
+          disabled={!r}
+          onClick={playing ? pause : play}
+          data-testid="lab-play"
+          aria-pressed={playing}
+        >
           {playing ? <Translate id="lab.pause">Pause</Translate> : <Translate id="lab.play">Play</Translate>}
         </button>
         {gan ? (
@@ -505,19 +582,39 @@ export function Lab(): React.ReactElement {
           </button>
         )}
         <label className={styles.check}>
-          <input type="checkbox" checked={slow} onChange={(e) => {
-            slowRef.current = e.target.checked;
-            setSlow(e.target.checked);
-          }} data-testid="lab-slow" />
+          <input
+            type="checkbox"
+            checked={slow}
+            onChange={(e) => {
+              slowRef.current = e.target.checked;
+              setSlow(e.target.checked);
+            }}
+            data-testid="lab-slow"
+          />
           <Translate id="lab.slow">slow motion</Translate>
         </label>
         <label className={styles.field}>
-          <span><Translate id="lab.seed">seed</Translate></span>
-          <input type="number" min={0} className={styles.seed} value={seedText ?? String(c.seed)} aria-invalid={!seedOk} data-testid="lab-seed"
+          <span>
+            <Translate id="lab.seed">seed</Translate>
+          </span>
+          <input
+            type="number"
+            min={0}
+            className={styles.seed}
+            value={seedText ?? String(c.seed)}
+            aria-invalid={!seedOk}
+            data-testid="lab-seed"
             onChange={(e) => setSeedText(e.target.value)}
-            onKeyDown={(e) => e.key === 'Enter' && seedOk && update({ seed: Number(seedText ?? c.seed) })} />
+            onKeyDown={(e) => e.key === 'Enter' && seedOk && update({ seed: Number(seedText ?? c.seed) })}
+          />
         </label>
-        <button type="button" className="button button--secondary button--sm" disabled={!config || !seedOk} onClick={() => update({ seed: Number(seedText ?? c.seed) })} data-testid="lab-reset">
+        <button
+          type="button"
+          className="button button--secondary button--sm"
+          disabled={!config || !seedOk}
+          onClick={() => update({ seed: Number(seedText ?? c.seed) })}
+          data-testid="lab-reset"
+        >
           <Translate id="lab.reset">Reset</Translate>
         </button>
         <span className={styles.keys}>
@@ -526,49 +623,134 @@ export function Lab(): React.ReactElement {
       </div>
 
       <div className={styles.settings}>
-        {select('model', <Translate id="lab.model">model</Translate>, [{ value: 'gan', label: 'GAN' }, { value: 'vae', label: 'VAE' }, { value: 'diffusion', label: translate({ id: 'lab.model.diffusion', message: 'diffusion' }) }], (v) => v as LabConfig['model'], c.model)}
-        {select('data', <Translate id="lab.data">data</Translate>, [
-          { value: 'ring8', label: translate({ id: 'lab.data.ring8', message: '8 Gaussians on a ring' }) },
-          { value: 'ring', label: translate({ id: 'lab.data.ring', message: 'ring' }) },
-          { value: 'moons', label: translate({ id: 'lab.data.moons', message: 'two moons' }) },
-          { value: 'line', label: translate({ id: 'lab.data.line', message: 'line' }) },
-          { value: 'drawn', label: translate({ id: 'lab.data.drawn', message: 'draw your own' }) },
-        ], (v) => v as LabConfig['data'], c.data)}
+        {select(
+          'model',
+          <Translate id="lab.model">model</Translate>,
+          [
+            { value: 'gan', label: 'GAN' },
+            { value: 'vae', label: 'VAE' },
+            { value: 'diffusion', label: translate({ id: 'lab.model.diffusion', message: 'diffusion' }) },
+          ],
+          (v) => v as LabConfig['model'],
+          c.model,
+        )}
+        {select(
+          'data',
+          <Translate id="lab.data">data</Translate>,
+          [
+            { value: 'ring8', label: translate({ id: 'lab.data.ring8', message: '8 Gaussians on a ring' }) },
+            { value: 'ring', label: translate({ id: 'lab.data.ring', message: 'ring' }) },
+            { value: 'moons', label: translate({ id: 'lab.data.moons', message: 'two moons' }) },
+            { value: 'line', label: translate({ id: 'lab.data.line', message: 'line' }) },
+            { value: 'drawn', label: translate({ id: 'lab.data.drawn', message: 'draw your own' }) },
+          ],
+          (v) => v as LabConfig['data'],
+          c.data,
+        )}
         {gan ? (
           <>
-            {select('loss', <Translate id="lab.loss">generator loss</Translate>, [
-              { value: 'non-saturating', label: translate({ id: 'lab.loss.ns', message: 'non-saturating: −log D(G(z))' }) },
-              { value: 'minimax', label: translate({ id: 'lab.loss.mm', message: 'minimax: log(1 − D(G(z)))' }) },
-            ], (v) => v as LabConfig['loss'], c.loss)}
-            {select('dSteps', <Translate id="lab.k">D steps per G step</Translate>, [1, 2, 3, 5, 10].map((k) => ({ value: String(k), label: String(k) })), Number, String(c.dSteps))}
+            {select(
+              'loss',
+              <Translate id="lab.loss">generator loss</Translate>,
+              [
+                { value: 'non-saturating', label: translate({ id: 'lab.loss.ns', message: 'non-saturating: −log D(G(z))' }) },
+                { value: 'minimax', label: translate({ id: 'lab.loss.mm', message: 'minimax: log(1 − D(G(z)))' }) },
+              ],
+              (v) => v as LabConfig['loss'],
+              c.loss,
+            )}
+            {select(
+              'dSteps',
+              <Translate id="lab.k">D steps per G step</Translate>,
+              [1, 2, 3, 5, 10].map((k) => ({ value: String(k), label: String(k) })),
+              Number,
+              String(c.dSteps),
+            )}
             {select('lrD', <Translate id="lab.lrD">D learning rate</Translate>, rates, Number, String(c.lrD))}
             {select('lrG', <Translate id="lab.lrG">G learning rate</Translate>, rates, Number, String(c.lrG))}
           </>
         ) : diffusion ? (
           <>
             {select('lrV', <Translate id="lab.lrV">learning rate</Translate>, rates, Number, String(c.lrV))}
-            {select('diffusionSteps', <Translate id="lab.diffusionSteps">noising steps T</Translate>, Array.from(new Set([...DIFFUSION_STEPS, c.diffusionSteps])).map((v) => ({ value: String(v), label: String(v) })), Number, String(c.diffusionSteps))}
-            {select('sampler', <Translate id="lab.sampler">sampler</Translate>, [
-              { value: 'ancestral', label: translate({ id: 'lab.sampler.ancestral', message: 'ancestral (T steps)' }) },
-              { value: 'ddim', label: translate({ id: 'lab.sampler.ddim', message: 'DDIM, deterministic' }) },
-            ], (v) => v as LabConfig['sampler'], c.sampler)}
+            {select(
+              'diffusionSteps',
+              <Translate id="lab.diffusionSteps">noising steps T</Translate>,
+              Array.from(new Set([...DIFFUSION_STEPS, c.diffusionSteps])).map((v) => ({ value: String(v), label: String(v) })),
+              Number,
+              String(c.diffusionSteps),
+            )}
+            {select(
+              'sampler',
+              <Translate id="lab.sampler">sampler</Translate>,
+              [
+                { value: 'ancestral', label: translate({ id: 'lab.sampler.ancestral', message: 'ancestral (T steps)' }) },
+                { value: 'ddim', label: translate({ id: 'lab.sampler.ddim', message: 'DDIM, deterministic' }) },
+              ],
+              (v) => v as LabConfig['sampler'],
+              c.sampler,
+            )}
             {c.sampler === 'ddim'
-              ? select('samplerSteps', <Translate id="lab.samplerSteps">DDIM steps</Translate>, Array.from(new Set([...SAMPLER_STEPS, c.samplerSteps])).filter((v) => v <= c.diffusionSteps).map((v) => ({ value: String(v), label: String(v) })), Number, String(c.samplerSteps))
+              ? select(
+                  'samplerSteps',
+                  <Translate id="lab.samplerSteps">DDIM steps</Translate>,
+                  Array.from(new Set([...SAMPLER_STEPS, c.samplerSteps]))
+                    .filter((v) => v <= c.diffusionSteps)
+                    .map((v) => ({ value: String(v), label: String(v) })),
+                  Number,
+                  String(c.samplerSteps),
+                )
               : null}
           </>
         ) : (
           <>
             {select('lrV', <Translate id="lab.lrV">learning rate</Translate>, rates, Number, String(c.lrV))}
-            {select('decoderStd', <Translate id="lab.decoderStd">decoder σ_x</Translate>, DECODER_STDS.map((v) => ({ value: String(v), label: String(v) })), Number, String(c.decoderStd))}
+            {select(
+              'decoderStd',
+              <Translate id="lab.decoderStd">decoder σ_x</Translate>,
+              DECODER_STDS.map((v) => ({ value: String(v), label: String(v) })),
+              Number,
+              String(c.decoderStd),
+            )}
           </>
         )}
-        {select('hidden', <Translate id="lab.hidden">hidden layers</Translate>, Array.from(new Set([...HIDDEN_CHOICES, c.hidden.join('-')])).map((h) => ({ value: h, label: h.replace(/-/g, ' × ') })), (v) => v.split('-').map(Number), c.hidden.join('-'))}
-        {diffusion ? null : select('latent', <Translate id="lab.latent">latent size</Translate>, [{ value: '1', label: '1' }, { value: '2', label: '2' }], (v) => (v === '1' ? 1 : 2), String(c.latent))}
-        {select('batch', <Translate id="lab.batch">batch</Translate>, LAB_BATCHES.map((b) => ({ value: String(b), label: String(b) })), Number, String(c.batch))}
-        {select('backend', <Translate id="lab.backendChoice">backend</Translate>, ['auto', 'webgpu', 'webgl', 'cpu'].map((b) => ({ value: b, label: b })), (v) => v as LabConfig['backend'], c.backend)}
+        {select(
+          'hidden',
+          <Translate id="lab.hidden">hidden layers</Translate>,
+          Array.from(new Set([...HIDDEN_CHOICES, c.hidden.join('-')])).map((h) => ({ value: h, label: h.replace(/-/g, ' × ') })),
+          (v) => v.split('-').map(Number),
+          c.hidden.join('-'),
+        )}
+        {diffusion
+          ? null
+          : select(
+              'latent',
+              <Translate id="lab.latent">latent size</Translate>,
+              [
+                { value: '1', label: '1' },
+                { value: '2', label: '2' },
+              ],
+              (v) => (v === '1' ? 1 : 2),
+              String(c.latent),
+            )}
+        {select(
+          'batch',
+          <Translate id="lab.batch">batch</Translate>,
+          LAB_BATCHES.map((b) => ({ value: String(b), label: String(b) })),
+          Number,
+          String(c.batch),
+        )}
+        {select(
+          'backend',
+          <Translate id="lab.backendChoice">backend</Translate>,
+          ['auto', 'webgpu', 'webgl', 'cpu'].map((b) => ({ value: b, label: b })),
+          (v) => v as LabConfig['backend'],
+          c.backend,
+        )}
         {gan ? (
           <label className={styles.field}>
-            <span><Translate id="lab.arrows">arrows</Translate></span>
+            <span>
+              <Translate id="lab.arrows">arrows</Translate>
+            </span>
             <select value={arrows} onChange={(e) => setArrows(e.target.value as Arrows)} data-testid="lab-arrows">
               <option value="both">{translate({ id: 'lab.arrows.both', message: 'both losses' })}</option>
               <option value="non-saturating">{translate({ id: 'lab.arrows.ns', message: 'non-saturating' })}</option>
@@ -579,7 +761,9 @@ export function Lab(): React.ReactElement {
       </div>
       {drawing ? (
         <p className={styles.caption}>
-          <Translate id="lab.drawHelp">Draw on the first picture with the mouse or a finger (or focus it and use the arrow keys and Enter). Each point becomes a small Gaussian.</Translate>{' '}
+          <Translate id="lab.drawHelp">
+            Draw on the first picture with the mouse or a finger (or focus it and use the arrow keys and Enter). Each point becomes a small Gaussian.
+          </Translate>{' '}
           <button type="button" className="button button--link button--sm" onClick={() => update({ drawn: [] })} data-testid="lab-clear">
             <Translate id="lab.clear">Clear</Translate>
           </button>
@@ -587,95 +771,229 @@ export function Lab(): React.ReactElement {
       ) : null}
 
       <div className={styles.readout} data-testid="lab-readout" aria-live="off">
-        <span><Translate id="lab.step">step</Translate> <b>{r?.step ?? 0}</b></span>
-        {gan ? <span>D <b>{r?.dSteps ?? 0}</b> · G <b>{r?.gSteps ?? 0}</b></span> : null}
-        <span><b>{r ? r.stepsPerSecond.toFixed(0) : 0}</b> <Translate id="lab.stepsPerSecond">steps/s</Translate></span>
-        <span><Translate id="lab.tensors">tensors</Translate> <b>{r?.tensors ?? '–'}</b></span>
+        <span>
+          <Translate id="lab.step">step</Translate> <b>{r?.step ?? 0}</b>
+        </span>
+        {gan ? (
+          <span>
+            D <b>{r?.dSteps ?? 0}</b> · G <b>{r?.gSteps ?? 0}</b>
+          </span>
+        ) : null}
+        <span>
+          <b>{r ? r.stepsPerSecond.toFixed(0) : 0}</b> <Translate id="lab.stepsPerSecond">steps/s</Translate>
+        </span>
+        <span>
+          <Translate id="lab.tensors">tensors</Translate> <b>{r?.tensors ?? '–'}</b>
+        </span>
         {gan && r?.gan ? (
           <>
-            <span>L_D <b>{fmt(r.gan.lD)}</b> · L_G <b>{fmt(r.gan.lG)}</b></span>
-            <span>JSD ≈ <b>{fmt(r.gan.jsd)}</b></span>
-            {r.gan.covered !== undefined ? <span data-testid="lab-covered"><Translate id="lab.covered">modes covered</Translate> <b>{r.gan.covered}/8</b></span> : null}
+            <span>
+              L_D <b>{fmt(r.gan.lD)}</b> · L_G <b>{fmt(r.gan.lG)}</b>
+            </span>
+            <span>
+              JSD ≈ <b>{fmt(r.gan.jsd)}</b>
+            </span>
+            {r.gan.covered !== undefined ? (
+              <span data-testid="lab-covered">
+                <Translate id="lab.covered">modes covered</Translate> <b>{r.gan.covered}/8</b>
+              </span>
+            ) : null}
           </>
         ) : null}
         {!gan && r?.vae ? (
-          <span>−ELBO <b>{fmt(r.vae.loss)}</b> · KL <b>{fmt(r.vae.kl)}</b></span>
+          <span>
+            −ELBO <b>{fmt(r.vae.loss)}</b> · KL <b>{fmt(r.vae.kl)}</b>
+          </span>
         ) : null}
         {diffusion && r?.diffusion ? (
           <>
-            <span>‖ε − ε_θ‖² <b>{fmt(r.diffusion.loss)}</b></span>
-            {r.diffusion.covered !== undefined ? <span data-testid="lab-covered"><Translate id="lab.covered">modes covered</Translate> <b>{r.diffusion.covered}/8</b></span> : null}
+            <span>
+              ‖ε − ε_θ‖² <b>{fmt(r.diffusion.loss)}</b>
+            </span>
+            {r.diffusion.covered !== undefined ? (
+              <span data-testid="lab-covered">
+                <Translate id="lab.covered">modes covered</Translate> <b>{r.diffusion.covered}/8</b>
+              </span>
+            ) : null}
           </>
         ) : null}
-        {c.stopAt ? <span><Translate id="lab.stopAt" values={{ step: c.stopAt }}>{'pauses at step {step}'}</Translate></span> : null}
+        {c.stopAt ? (
+          <span>
+            <Translate id="lab.stopAt" values={{ step: c.stopAt }}>
+              {'pauses at step {step}'}
+            </Translate>
+          </span>
+        ) : null}
       </div>
 
       <div className={styles.views}>
-        <View testId="lab-view-main"
-          title={gan ? <Translate id="lab.view.d">Discriminator D(x), data (black), generated points (purple) and the generator's pull</Translate>
-            : diffusion ? <Translate id="lab.view.reverse">Data (grey), samples (purple), and the way of a few points from x_T (open circle) to x_0 through the sampler's steps</Translate>
-            : <Translate id="lab.view.vaeData">Data (grey), decoded prior samples (purple), and x → reconstruction for a few points</Translate>}
-          formula={gan ? (
-            <>
-              <span className={styles.legend} style={{ color: COLORS.nonSaturating }}>→ −∂(−log D)/∂x</span>{' '}
-              <span className={styles.legend} style={{ color: COLORS.minimax }}>→ −∂log(1 − D)/∂x</span>{' '}
-              <FormulaLink to="/formulas/gan-losses"><Translate id="lab.link.losses">the two generator losses</Translate></FormulaLink>
-            </>
-          ) : diffusion ? <FormulaLink to="/formulas/diffusion"><Translate id="lab.link.reverse">the reverse process</Translate></FormulaLink>
-            : <FormulaLink to="/formulas/vae-model"><Translate id="lab.link.vaeModel">the VAE model</Translate></FormulaLink>}>
+        <View
+          testId="lab-view-main"
+          title={
+            gan ? (
+              <Translate id="lab.view.d">Discriminator D(x), data (black), generated points (purple) and the generator's pull</Translate>
+            ) : diffusion ? (
+              <Translate id="lab.view.reverse">
+                Data (grey), samples (purple), and the way of a few points from x_T (open circle) to x_0 through the sampler's steps
+              </Translate>
+            ) : (
+              <Translate id="lab.view.vaeData">Data (grey), decoded prior samples (purple), and x → reconstruction for a few points</Translate>
+            )
+          }
+          formula={
+            gan ? (
+              <>
+                <span className={styles.legend} style={{ color: COLORS.nonSaturating }}>
+                  → −∂(−log D)/∂x
+                </span>{' '}
+                <span className={styles.legend} style={{ color: COLORS.minimax }}>
+                  → −∂log(1 − D)/∂x
+                </span>{' '}
+                <FormulaLink to="/formulas/gan-losses">
+                  <Translate id="lab.link.losses">the two generator losses</Translate>
+                </FormulaLink>
+              </>
+            ) : diffusion ? (
+              <FormulaLink to="/formulas/diffusion">
+                <Translate id="lab.link.reverse">the reverse process</Translate>
+              </FormulaLink>
+            ) : (
+              <FormulaLink to="/formulas/vae-model">
+                <Translate id="lab.link.vaeModel">the VAE model</Translate>
+              </FormulaLink>
+            )
+          }
+        >
           <div className={styles.canvasBox}>
-            <canvas ref={canvases.main} width={VIEW_SIZE} height={VIEW_SIZE} className={`${styles.canvas} ${drawing ? styles.drawing : ''}`}
-              tabIndex={drawing ? 0 : -1} onKeyDown={onCanvasKey} {...pointerHandlers} data-testid="lab-canvas-main"
-              aria-label={translate({ id: 'lab.canvas.main', message: 'the data plane' })} />
-            {drawing ? <div className={styles.cursor} style={{ left: `${(toPx(cursor[0]) / VIEW_SIZE) * 100}%`, top: `${(toPy(cursor[1]) / VIEW_SIZE) * 100}%` }} aria-hidden /> : null}
+            <canvas
+              ref={canvases.main}
+              width={VIEW_SIZE}
+              height={VIEW_SIZE}
+              className={`${styles.canvas} ${drawing ? styles.drawing : ''}`}
+              tabIndex={drawing ? 0 : -1}
+              onKeyDown={onCanvasKey}
+              {...pointerHandlers}
+              data-testid="lab-canvas-main"
+              aria-label={translate({ id: 'lab.canvas.main', message: 'the data plane' })}
+            />
+            {drawing ? (
+              <div
+                className={styles.cursor}
+                style={{ left: `${(toPx(cursor[0]) / VIEW_SIZE) * 100}%`, top: `${(toPy(cursor[1]) / VIEW_SIZE) * 100}%` }}
+                aria-hidden
+              />
+            ) : null}
           </div>
         </View>
-        <View testId="lab-view-second"
-          title={gan ? <Translate id="lab.view.dStar">Optimal discriminator D* = p_data / (p_data + p_g) for the current generator</Translate>
-            : diffusion ? <Translate id="lab.view.forward">Forward noising: the data pushed to step t, dissolving into N(0, I) (1σ and 2σ dashed)</Translate>
-            : <Translate id="lab.view.posteriors">Posteriors q(z|x) in the latent space (2σ ellipses), prior N(0, I) dashed</Translate>}
-          formula={gan ? <FormulaLink to="/formulas/optimal-discriminator"><Translate id="lab.link.dStar">the optimal discriminator</Translate></FormulaLink>
-            : diffusion ? (
+        <View
+          testId="lab-view-second"
+          title={
+            gan ? (
+              <Translate id="lab.view.dStar">Optimal discriminator D* = p_data / (p_data + p_g) for the current generator</Translate>
+            ) : diffusion ? (
+              <Translate id="lab.view.forward">Forward noising: the data pushed to step t, dissolving into N(0, I) (1σ and 2σ dashed)</Translate>
+            ) : (
+              <Translate id="lab.view.posteriors">Posteriors q(z|x) in the latent space (2σ ellipses), prior N(0, I) dashed</Translate>
+            )
+          }
+          formula={
+            gan ? (
+              <FormulaLink to="/formulas/optimal-discriminator">
+                <Translate id="lab.link.dStar">the optimal discriminator</Translate>
+              </FormulaLink>
+            ) : diffusion ? (
               <>
                 <label className={styles.field}>
-                  <span>t = <b>{Math.min(noiseT, c.diffusionSteps)}</b> / {c.diffusionSteps}</span>
-                  <input type="range" min={0} max={c.diffusionSteps} step={1} value={Math.min(noiseT, c.diffusionSteps)} onChange={(e) => setNoiseT(Number(e.target.value))}
-                    data-testid="lab-noise-t" aria-label={translate({ id: 'lab.noiseT', message: 'noising step t' })} />
+                  <span>
+                    t = <b>{Math.min(noiseT, c.diffusionSteps)}</b> / {c.diffusionSteps}
+                  </span>
+                  <input
+                    type="range"
+                    min={0}
+                    max={c.diffusionSteps}
+                    step={1}
+                    value={Math.min(noiseT, c.diffusionSteps)}
+                    onChange={(e) => setNoiseT(Number(e.target.value))}
+                    data-testid="lab-noise-t"
+                    aria-label={translate({ id: 'lab.noiseT', message: 'noising step t' })}
+                  />
                 </label>{' '}
-                <FormulaLink to="/formulas/diffusion"><Translate id="lab.link.forward">x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε</Translate></FormulaLink>
+                <FormulaLink to="/formulas/diffusion">
+                  <Translate id="lab.link.forward">x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε</Translate>
+                </FormulaLink>
               </>
+            ) : (
+              <FormulaLink to="/formulas/kl-divergence">
+                <Translate id="lab.link.kl">the KL term</Translate>
+              </FormulaLink>
             )
-            : <FormulaLink to="/formulas/kl-divergence"><Translate id="lab.link.kl">the KL term</Translate></FormulaLink>}>
+          }
+        >
           <canvas ref={canvases.dStar} width={VIEW_SIZE} height={VIEW_SIZE} className={styles.canvas} data-testid="lab-canvas-second" />
         </View>
-        {diffusion ? null : <View testId="lab-view-latent"
-          title={gan ? <Translate id="lab.view.latent">The latent grid warped by G</Translate> : <Translate id="lab.view.latentVae">The latent grid warped by the decoder</Translate>}
-          formula={<FormulaLink to={gan ? '/formulas/gan-objective' : '/formulas/reparameterization'}>
-            {gan ? <Translate id="lab.link.objective">x = G(z), z ~ N(0, I)</Translate> : <Translate id="lab.link.reparam">z = μ + σ ⊙ ε</Translate>}
-          </FormulaLink>}>
-          <canvas ref={canvases.latent} width={VIEW_SIZE} height={VIEW_SIZE} className={styles.canvas} data-testid="lab-canvas-latent" />
-        </View>}
-        <View testId="lab-view-curves"
-          title={gan ? <Translate id="lab.view.curves">Losses, and V(D, G) against −log 4 + 2·JSD on the grid</Translate>
-            : diffusion ? <Translate id="lab.view.curvesDiffusion">Training loss: the ε-prediction error of each batch</Translate>
-            : <Translate id="lab.view.curvesVae">Reconstruction term and KL term of the ELBO</Translate>}
-          formula={<FormulaLink to={gan ? '/formulas/gan-objective' : diffusion ? '/formulas/diffusion' : '/formulas/elbo'}>
-            {gan ? <Translate id="lab.link.value">the value function and the JSD</Translate>
-              : diffusion ? <Translate id="lab.link.lossDiffusion">the simplified objective L_simple</Translate>
-              : <Translate id="lab.link.elbo">the ELBO</Translate>}
-          </FormulaLink>}>
+        {diffusion ? null : (
+          <View
+            testId="lab-view-latent"
+            title={
+              gan ? (
+                <Translate id="lab.view.latent">The latent grid warped by G</Translate>
+              ) : (
+                <Translate id="lab.view.latentVae">The latent grid warped by the decoder</Translate>
+              )
+            }
+            formula={
+              <FormulaLink to={gan ? '/formulas/gan-objective' : '/formulas/reparameterization'}>
+                {gan ? <Translate id="lab.link.objective">x = G(z), z ~ N(0, I)</Translate> : <Translate id="lab.link.reparam">z = μ + σ ⊙ ε</Translate>}
+              </FormulaLink>
+            }
+          >
+            <canvas ref={canvases.latent} width={VIEW_SIZE} height={VIEW_SIZE} className={styles.canvas} data-testid="lab-canvas-latent" />
+          </View>
+        )}
+        <View
+          testId="lab-view-curves"
+          title={
+            gan ? (
+              <Translate id="lab.view.curves">Losses, and V(D, G) against −log 4 + 2·JSD on the grid</Translate>
+            ) : diffusion ? (
+              <Translate id="lab.view.curvesDiffusion">Training loss: the ε-prediction error of each batch</Translate>
+            ) : (
+              <Translate id="lab.view.curvesVae">Reconstruction term and KL term of the ELBO</Translate>
+            )
+          }
+          formula={
+            <FormulaLink to={gan ? '/formulas/gan-objective' : diffusion ? '/formulas/diffusion' : '/formulas/elbo'}>
+              {gan ? (
+                <Translate id="lab.link.value">the value function and the JSD</Translate>
+              ) : diffusion ? (
+                <Translate id="lab.link.lossDiffusion">the simplified objective L_simple</Translate>
+              ) : (
+                <Translate id="lab.link.elbo">the ELBO</Translate>
+              )}
+            </FormulaLink>
+          }
+        >
           <canvas ref={canvases.curves} width={VIEW_SIZE} height={VIEW_SIZE} className={styles.canvas} data-testid="lab-canvas-curves" />
         </View>
       </div>
       {gan && r?.gan ? (
         <p className={styles.caption} data-testid="lab-gradients">
-          <Translate id="lab.gradients" values={{ d: fmt(r.gan.meanDFake), ns: fmt(r.gan.gradNs), mm: fmt(r.gan.gradMm), v: fmt(r.gan.value), vStar: fmt(r.gan.valueAtOptimum) }}>
-            {'Mean D(G(z)) = {d}. Mean gradient size on a generated point: non-saturating {ns}, minimax {mm}. On the grid: V(D, G) = {v} ≤ V(D*, G) = −log 4 + 2·JSD = {vStar}.'}
+          <Translate
+            id="lab.gradients"
+            values={{ d: fmt(r.gan.meanDFake), ns: fmt(r.gan.gradNs), mm: fmt(r.gan.gradMm), v: fmt(r.gan.value), vStar: fmt(r.gan.valueAtOptimum) }}
+          >
+            {
+              'Mean D(G(z)) = {d}. Mean gradient size on a generated point: non-saturating {ns}, minimax {mm}. On the grid: V(D, G) = {v} ≤ V(D*, G) = −log 4 + 2·JSD = {vStar}.'
+            }
           </Translate>
         </p>
       ) : null}
       <p className={styles.caption}>
-        {link ? <a href={link} data-testid="lab-link"><Translate id="lab.link">Link to this run</Translate></a> : null}{' '}
+        {link ? (
+          <a href={link} data-testid="lab-link">
+            <Translate id="lab.link">Link to this run</Translate>
+          </a>
+        ) : null}{' '}
         <Translate id="lab.linkNote">(the same link on the same backend repeats the run step for step)</Translate>
       </p>
     </div>

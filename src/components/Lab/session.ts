@@ -171,13 +171,20 @@ export class LabSession {
     const real = this.lib.sampleMixture2d(this.mixture, this.config.batch, this.rng.seed());
     const r = this.lib.gaussianVaeStep(this.vae!, this.optimizers[0], real, this.rng.seed(), this.config.decoderStd);
     real.dispose();
-    this.pending.push({ scalar: r.loss, into: this.history.loss }, { scalar: r.reconstruction, into: this.history.reconstruction }, { scalar: r.kl, into: this.history.kl });
+    this.pending.push(
+      { scalar: r.loss, into: this.history.loss },
+      { scalar: r.reconstruction, into: this.history.reconstruction },
+      { scalar: r.kl, into: this.history.kl },
+    );
     this.vaeSteps++;
   }
 
   /** One training iteration: k discriminator steps then one generator step (GAN), or one VAE update. */
   trainStep(): void {
-    if (this.config.model === 'vae') return this.vaeStep();
+    if (this.config.model === 'vae') {
+      this.vaeStep();
+      return;
+    }
     for (let i = 0; i < this.config.dSteps; i++) this.discriminatorStep();
     this.generatorStep();
   }
@@ -212,7 +219,9 @@ export class LabSession {
       const dGrid = gan.discriminator.apply(this.gridX, { training: false }) as TF.Tensor;
       const dFake = tf.mean(tf.sigmoid(gan.discriminator.apply(fake, { training: false }) as TF.Tensor));
       return [
-        fake, dGrid, dFake,
+        fake,
+        dGrid,
+        dFake,
         lib.generatorPointGradients(gan, zArrows, 'non-saturating'),
         lib.generatorPointGradients(gan, zArrows, 'minimax'),
         gan.generator.apply(this.lattice, { training: false }) as TF.Tensor,
@@ -263,15 +272,21 @@ export class LabSession {
       return [
         vae.decoder.apply(this.zView, { training: false }) as TF.Tensor,
         vae.decoder.apply(mean, { training: false }) as TF.Tensor,
-        mean, logVar,
+        mean,
+        logVar,
         vae.decoder.apply(this.lattice, { training: false }) as TF.Tensor,
       ];
     });
     const [fake, reconstruction, mean, logVar, warped] = (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[];
     tf.dispose(tensors);
     return {
-      kind: 'vae', fake, reconstruction, posteriorX: this.posteriorX!.dataSync() as Float32Array,
-      posteriorMean: mean, posteriorLogVar: logVar, warped: this.splitLines(warped),
+      kind: 'vae',
+      fake,
+      reconstruction,
+      posteriorX: this.posteriorX!.dataSync() as Float32Array,
+      posteriorMean: mean,
+      posteriorLogVar: logVar,
+      warped: this.splitLines(warped),
     };
   }
 

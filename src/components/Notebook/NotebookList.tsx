@@ -4,7 +4,7 @@ import Translate from '@docusaurus/Translate';
 import type { NotebookListItem } from './data';
 
 /** The list of notebook pages on /notebooks, from the data scripts/notebook-pages/ wrote. */
-export default function NotebookList({ items }: { items: NotebookListItem[] }): JSX.Element {
+export default function NotebookList({ items }: { items: NotebookListItem[] }): React.JSX.Element {
   if (!items.length) {
     return (
       <p>

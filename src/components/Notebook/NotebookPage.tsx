@@ -19,7 +19,7 @@ import styles from './styles.module.css';
  * inner HTML); code, streams and errors are text. Everything is a direct child of the page's
  * markdown container, so the search index sees each heading followed by its section.
  */
-export default function NotebookPage({ page }: { page: NotebookPageData }): JSX.Element {
+export default function NotebookPage({ page }: { page: NotebookPageData }): React.JSX.Element {
   return (
     <>
       {page.blocks.map((block, i) => (
@@ -38,7 +38,7 @@ function heading(level: 1 | 2 | 3 | 4 | 5 | 6) {
 }
 
 /** Site paths go through <Link> (locale prefix, broken-link check); others are plain links. */
-function Anchor({ href, children, ...rest }: React.ComponentProps<'a'>): JSX.Element {
+function Anchor({ href, children, ...rest }: React.ComponentProps<'a'>): React.JSX.Element {
   if (typeof href === 'string' && href.startsWith('/') && !href.startsWith('//')) {
     return (
       <Link to={href} {...rest}>
@@ -55,8 +55,8 @@ function Anchor({ href, children, ...rest }: React.ComponentProps<'a'>): JSX.Ele
 }
 
 /** A picture from the asset folder (the only pictures sanitizing lets through), under the locale's base URL. */
-function AssetImage({ src, ...rest }: React.ComponentProps<'img'>): JSX.Element {
-  return <img src={useBaseUrl(String(src ?? ''))} loading="lazy" {...rest} />;
+function AssetImage({ src, ...rest }: React.ComponentProps<'img'>): React.JSX.Element {
+  return <img src={useBaseUrl(src ?? '')} loading="lazy" {...rest} />;
 }
 
 const components: Partial<Components> = {
@@ -70,11 +70,11 @@ const components: Partial<Components> = {
   img: AssetImage,
 };
 
-function Hast({ tree }: { tree: Root }): JSX.Element {
-  return toJsxRuntime(tree, { Fragment, jsx, jsxs, components, passKeys: true, ignoreInvalidStyle: true }) as JSX.Element;
+function Hast({ tree }: { tree: Root }): React.JSX.Element {
+  return toJsxRuntime(tree, { Fragment, jsx, jsxs, components, passKeys: true, ignoreInvalidStyle: true }) as React.JSX.Element;
 }
 
-function Tip({ name, assetUrl }: { name: string; assetUrl: string }): JSX.Element {
+function Tip({ name, assetUrl }: { name: string; assetUrl: string }): React.JSX.Element {
   const file = `${name}.ipynb`;
   const download = useBaseUrl(`${assetUrl}/${file}`);
   return (
@@ -105,7 +105,7 @@ function Tip({ name, assetUrl }: { name: string; assetUrl: string }): JSX.Elemen
   );
 }
 
-function Block({ block, page }: { block: NotebookBlock; page: NotebookPageData }): JSX.Element | null {
+function Block({ block, page }: { block: NotebookBlock; page: NotebookPageData }): React.JSX.Element | null {
   switch (block.kind) {
     case 'markdown':
       return <Hast tree={block.hast} />;

@@ -20,7 +20,7 @@ export function parseBackend(line: string | null | undefined): { name?: string; 
   return m ? { name: m[1], detail: m[2] } : { name: line };
 }
 
-export default function Provenance(props: ProvenanceProps): JSX.Element {
+export default function Provenance(props: ProvenanceProps): React.JSX.Element {
   const executed = Boolean(props.started);
   const backend = parseBackend(props.backend);
   const device = props.device ?? backend.detail;
@@ -28,10 +28,18 @@ export default function Provenance(props: ProvenanceProps): JSX.Element {
   if (props.profile) rows.push([<Translate id="notebook.provenance.profile">Profile</Translate>, props.profile]);
   if (backend.name) rows.push([<Translate id="notebook.provenance.backend">Backend</Translate>, backend.name]);
   if (device) rows.push([<Translate id="notebook.provenance.device">Device</Translate>, device]);
-  if (props.started) rows.push([<Translate id="notebook.provenance.date">Started</Translate>, props.started.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC')]);
+  if (props.started)
+    rows.push([
+      <Translate id="notebook.provenance.date">Started</Translate>,
+      props.started
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')
+        .replace(/Z$/, ' UTC'),
+    ]);
   if (typeof props.seconds === 'number') rows.push([<Translate id="notebook.provenance.duration">Duration</Translate>, duration(props.seconds)]);
   if (props.genlabVersion) rows.push(['genlab', props.genlabVersion]);
-  if (props.gitCommit) rows.push([<Translate id="notebook.provenance.commit">Commit</Translate>, <code title={props.gitCommit}>{props.gitCommit.slice(0, 12)}</code>]);
+  if (props.gitCommit)
+    rows.push([<Translate id="notebook.provenance.commit">Commit</Translate>, <code title={props.gitCommit}>{props.gitCommit.slice(0, 12)}</code>]);
   const tools = [props.tslab && `tslab ${props.tslab}`, props.node && `Node ${props.node.replace(/^v/, '')}`].filter(Boolean).join(', ');
   if (tools) rows.push([<Translate id="notebook.provenance.tools">Tools</Translate>, tools]);
   return (

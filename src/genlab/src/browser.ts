@@ -8,15 +8,31 @@ export { encode, decode, type Vae } from './models/vae';
 export { Rng } from './random';
 export { DEFAULT_RING, ringCenters, modeCoverage } from './data/toy';
 export {
-  TOY_2D_KINDS, DRAWN_STD, toy2dMixture, sampleMixture2d, gridCellSize, gridPoints, mixtureDensityOnGrid, kernelDensityOnGrid, normalizeOnGrid,
-  type Toy2dKind, type Mixture2d, type PlaneGrid,
+  TOY_2D_KINDS,
+  DRAWN_STD,
+  toy2dMixture,
+  sampleMixture2d,
+  gridCellSize,
+  gridPoints,
+  mixtureDensityOnGrid,
+  kernelDensityOnGrid,
+  normalizeOnGrid,
+  type Toy2dKind,
+  type Mixture2d,
+  type PlaneGrid,
 } from './data/toy2d';
 export { createToyGan, disposeGan, type Gan } from './models/gan';
 export { createToyVae } from './models/toy-vae';
 export { disposeVae } from './models/vae';
 export { trainableVariables } from './models/init';
 export {
-  discriminatorLoss, generatorLoss, ganValue, optimalDiscriminator, optimalDiscriminatorLogit, jensenShannonDivergence, ganValueOnGrid,
+  discriminatorLoss,
+  generatorLoss,
+  ganValue,
+  optimalDiscriminator,
+  optimalDiscriminatorLogit,
+  jensenShannonDivergence,
+  ganValueOnGrid,
   type GeneratorLossKind,
 } from './losses/gan';
 export { gaussianKl, reparameterize } from './losses/vae';

@@ -77,15 +77,7 @@ export {
   type ScheduleKind,
 } from './models/diffusion/schedule';
 export { qSample, qStep, sampleTimesteps, timeEmbedding } from './models/diffusion/forward';
-export {
-  NULL_CLASS,
-  classOneHot,
-  conditioningEmbedding,
-  denoiserFromModel,
-  disposeDenoiser,
-  predictNoise,
-  type Denoiser,
-} from './models/diffusion/denoiser';
+export { NULL_CLASS, classOneHot, conditioningEmbedding, denoiserFromModel, disposeDenoiser, predictNoise, type Denoiser } from './models/diffusion/denoiser';
 export { createUnet, type UnetOptions } from './models/diffusion/unet';
 export { createMlpDenoiser, type MlpDenoiserOptions } from './models/diffusion/mlp';
 export { ancestralSample, ddimSample, guidedNoise, samplingTimesteps, type SamplerOptions } from './models/diffusion/samplers';

@@ -22,7 +22,7 @@ export class Rng {
   constructor(seed: number | string, state?: RngState) {
     // Copy the state: seedrandom keeps using the arrays it is given.
     const options = state ? { state: { i: state.i, j: state.j, S: state.S.slice() } } : { state: true };
-    this.prng = seedrandom(String(seed), options as never) as unknown as StatefulPrng;
+    this.prng = seedrandom(String(seed), options as never);
   }
 
   /** Uniform in [0, 1). */

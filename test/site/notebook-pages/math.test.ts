@@ -25,7 +25,12 @@ function formulas(tree: Root): [string, boolean][] {
 }
 
 test('delimiters: $ and \\\\( inline; $$, \\\\[ and environments displayed, wherever they stand', () => {
-  assert.deepEqual(spans('a $x$ b $$y$$ c \\\\(z\\\\) d \\\\[w\\\\]'), [['x', false], ['y', true], ['z', false], ['w', true]]);
+  assert.deepEqual(spans('a $x$ b $$y$$ c \\\\(z\\\\) d \\\\[w\\\\]'), [
+    ['x', false],
+    ['y', true],
+    ['z', false],
+    ['w', true],
+  ]);
   assert.deepEqual(spans('\\begin{align}a&=b\\end{align}'), [['\\begin{align}a&=b\\end{align}', true]]);
   // $$ spanning lines inside a list item is one formula, not markdown.
   assert.deepEqual(spans('- M-step:\n  $$\n  \\theta = \\arg\\max_\\theta\n  $$\n'), [['\n  \\theta = \\arg\\max_\\theta\n  ', true]]);
@@ -37,7 +42,10 @@ test('not math: escaped dollars, code spans, fenced code, a formula left open, o
   assert.deepEqual(spans('```\n$$x$$\n```\n\n~~~\n$y$\n~~~'), []);
   assert.deepEqual(spans('only $ one'), []);
   assert.deepEqual(spans('$a\n\nb$'), []);
-  assert.deepEqual(spans('$a$ `$b$` $c$'), [['a', false], ['c', false]]);
+  assert.deepEqual(spans('$a$ `$b$` $c$'), [
+    ['a', false],
+    ['c', false],
+  ]);
 });
 
 test('braces must balance before a formula closes', () => {
@@ -48,17 +56,29 @@ test('braces must balance before a formula closes', () => {
 
 test('markdown never reads inside a formula: underscores, asterisks, pipes in tables', () => {
   const tree = render('the weights $w_1$ and $w_2$, $a*b*c$\n\n| q | f |\n|---|---|\n| KL | $\\mathrm{KL}(q \\,\\|\\, p)$ |');
-  assert.deepEqual(formulas(tree), [['w_1', false], ['w_2', false], ['a*b*c', false], ['\\mathrm{KL}(q \\,\\|\\, p)', false]]);
+  assert.deepEqual(formulas(tree), [
+    ['w_1', false],
+    ['w_2', false],
+    ['a*b*c', false],
+    ['\\mathrm{KL}(q \\,\\|\\, p)', false],
+  ]);
   let emphasis = 0;
-  visit(tree, 'element', (el: Element) => void (el.tagName === 'em' && emphasis++));
+  visit(tree, 'element', (el: Element) => {
+    if (el.tagName === 'em') emphasis++;
+  });
   assert.equal(emphasis, 0);
 });
 
 test("notebook 02's EM steps: display math in list items, as Jupyter shows it", () => {
   const tree = render('1. **E-step**: $$q(z) = p(z \\mid x)$$\n2. **M-step**:\n   $$\n   \\theta = \\arg\\max_\\theta Q\n   $$\n');
-  assert.deepEqual(formulas(tree), [['q(z) = p(z \\mid x)', true], ['\\theta = \\arg\\max_\\theta Q', true]]);
+  assert.deepEqual(formulas(tree), [
+    ['q(z) = p(z \\mid x)', true],
+    ['\\theta = \\arg\\max_\\theta Q', true],
+  ]);
   let items = 0;
-  visit(tree, 'element', (el: Element) => void (el.tagName === 'li' && items++));
+  visit(tree, 'element', (el: Element) => {
+    if (el.tagName === 'li') items++;
+  });
   assert.equal(items, 2);
   assert.doesNotMatch(JSON.stringify(tree), /katex-error/);
 });

@@ -19,7 +19,8 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 const corpus = () => JSON.parse(readFileSync(join(ROOT, 'test', 'site', 'fixtures', 'pages', '90-hostile.ipynb'), 'utf8')) as Notebook;
 
 /** Elements that can run script, fetch, navigate by themselves, or hold raw text. */
-const FORBIDDEN = /^(script|style|iframe|frame|frameset|object|embed|applet|form|button|base|meta|link|noscript|noembed|noframes|textarea|xmp|template|title|plaintext|video|audio|source|picture|image|use|foreignobject|animate|animatemotion|animatetransform|set|marquee|body|html|head)$/i;
+const FORBIDDEN =
+  /^(script|style|iframe|frame|frameset|object|embed|applet|form|button|base|meta|link|noscript|noembed|noframes|textarea|xmp|template|title|plaintext|video|audio|source|picture|image|use|foreignobject|animate|animatemotion|animatetransform|set|marquee|body|html|head)$/i;
 /** Attributes that run script or fetch. */
 const FORBIDDEN_ATTRIBUTES = /^(on.*|srcset|srcdoc|ping|poster|formaction|action|background|xlinkhref|xmlnsxlink|dataurl|codebase)$/i;
 
@@ -28,7 +29,7 @@ function assertInert(tree: Root, where: string): void {
     assert.notEqual(node.type, 'comment', `${where}: a comment survived`);
     assert.notEqual(node.type, 'doctype', `${where}: a doctype survived`);
     if (node.type !== 'element') return;
-    const el = node as Element;
+    const el: Element = node;
     assert.doesNotMatch(el.tagName, FORBIDDEN, `${where}: <${el.tagName}> survived`);
     for (const [k, v] of Object.entries(el.properties)) {
       assert.doesNotMatch(k, FORBIDDEN_ATTRIBUTES, `${where}: <${el.tagName} ${k}> survived`);
@@ -61,9 +62,18 @@ test('the hostile corpus renders to inert hast: no script, handler, foreign URL 
   assert.match(html, /remote picture srcset svg data url/);
   // Code, streams, errors and metadata are strings, shown as text by React.
   const stream = r.data.blocks.find((b) => b.kind === 'stream');
-  assert.deepEqual(stream, { kind: 'stream', name: 'stdout', text: "<script>alert('stream')</script> {x} ${y} `z` </code></pre>\nimport fs from 'fs'\nexport const s = 1\n$$x$$\n" });
+  assert.deepEqual(stream, {
+    kind: 'stream',
+    name: 'stdout',
+    text: "<script>alert('stream')</script> {x} ${y} `z` </code></pre>\nimport fs from 'fs'\nexport const s = 1\n$$x$$\n",
+  });
   const error = r.data.blocks.find((b) => b.kind === 'error');
-  assert.deepEqual(error, { kind: 'error', ename: "<img src=x onerror=alert('ename')>", evalue: "{x} </pre><script>alert('evalue')</script>", traceback: "Error: <script>alert('traceback')</script>\n    at {x} `y` $$z$$" });
+  assert.deepEqual(error, {
+    kind: 'error',
+    ename: "<img src=x onerror=alert('ename')>",
+    evalue: "{x} </pre><script>alert('evalue')</script>",
+    traceback: "Error: <script>alert('traceback')</script>\n    at {x} `y` $$z$$",
+  });
   assert.equal(r.data.provenance.profile, "<script>alert('profile')</script>");
 });
 
@@ -83,9 +93,25 @@ test('an SVG output is written as our serialization of a sanitized tree', () => 
 });
 
 test('inline styles: KaTeX declarations pass, anything that fetches or covers the page does not', () => {
-  for (const ok of ['height:0.6833em;', 'top:-2.55em;margin-left:0em;margin-right:0.05em;', 'position:relative;top:-0.2em;', 'color:#cc0000;', 'border-bottom-width:0.04em;', 'background-color:yellow;'])
+  for (const ok of [
+    'height:0.6833em;',
+    'top:-2.55em;margin-left:0em;margin-right:0.05em;',
+    'position:relative;top:-0.2em;',
+    'color:#cc0000;',
+    'border-bottom-width:0.04em;',
+    'background-color:yellow;',
+  ])
     assert.match(ok, SAFE_STYLE);
-  for (const bad of ['background:url(//evil.example/x)', 'background-image:url(x)', 'position:fixed;top:0', 'width:expression(alert(1))', 'color:red;behavior:url(x.htc)', 'top:1em;/**/', 'color:\\75rl(x)', '-moz-binding:url(x)'])
+  for (const bad of [
+    'background:url(//evil.example/x)',
+    'background-image:url(x)',
+    'position:fixed;top:0',
+    'width:expression(alert(1))',
+    'color:red;behavior:url(x.htc)',
+    'top:1em;/**/',
+    'color:\\75rl(x)',
+    '-moz-binding:url(x)',
+  ])
     assert.doesNotMatch(bad, SAFE_STYLE);
 });
 
@@ -98,7 +124,8 @@ function walk(dir: string): string[] {
 
 test("sanitizing keeps KaTeX's output of every formula on the site and in the notebooks unchanged", () => {
   const texts: string[] = [];
-  for (const f of [...walk(join(ROOT, 'docs')), ...walk(join(ROOT, 'i18n'))].filter((f) => /\.mdx?$/.test(f) && !f.includes('/notebooks/'))) texts.push(readFileSync(f, 'utf8'));
+  for (const f of [...walk(join(ROOT, 'docs')), ...walk(join(ROOT, 'i18n'))].filter((f) => /\.mdx?$/.test(f) && !f.includes('/notebooks/')))
+    texts.push(readFileSync(f, 'utf8'));
   for (const f of readdirSync(join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb'))) {
     const nb = JSON.parse(readFileSync(join(ROOT, 'notebooks', f), 'utf8')) as Notebook;
     for (const c of nb.cells) if (c.cell_type === 'markdown') texts.push([c.source].flat().join(''));

@@ -80,16 +80,15 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
       const hint = pkg.endsWith('gpu')
         ? `not installed (npm install ${pkg}; needs CUDA 11.2 and cuDNN 8.1)`
         : `not installed (its libtensorflow download failed or was skipped)`;
-      throw new Error(hint);
+      throw new Error(hint, { cause: e });
     }
-    throw new Error(`installed but failed to load: ${errorText(e)}`);
+    throw new Error(`installed but failed to load: ${errorText(e)}`, { cause: e });
   }
   await activate('tensorflow');
   return pkg.endsWith('gpu') ? 'CUDA through libtensorflow' : 'CPU through libtensorflow';
 }
 
-const NO_ADAPTER =
-  'no WebGPU adapter (needs a Vulkan driver: a GPU driver, or Mesa >= 25 lavapipe on Debian 12 from bookworm-backports)';
+const NO_ADAPTER = 'no WebGPU adapter (needs a Vulkan driver: a GPU driver, or Mesa >= 25 lavapipe on Debian 12 from bookworm-backports)';
 // A software Vulkan driver runs WebGPU on the CPU, several times slower than wasm here.
 const softwareOnly = (description: string) => `only a software adapter (${description}); ask for it with --backend webgpu`;
 
@@ -110,8 +109,8 @@ async function tryWebgpu(auto: boolean): Promise<string> {
     try {
       dawn = (await importOptional('webgpu')) as typeof dawn;
     } catch (e) {
-      if (isMissingModule(e, 'webgpu')) throw new Error('not installed (npm install webgpu: Dawn, WebGPU for Node)');
-      throw new Error(`the 'webgpu' package (Dawn) failed to load: ${errorText(e)}`);
+      if (isMissingModule(e, 'webgpu')) throw new Error('not installed (npm install webgpu: Dawn, WebGPU for Node)', { cause: e });
+      throw new Error(`the 'webgpu' package (Dawn) failed to load: ${errorText(e)}`, { cause: e });
     }
     Object.assign(globalThis, dawn.globals);
     const gpu = dawn.create([]);

@@ -26,7 +26,10 @@ export interface WasmAccelDecision {
 export function wasmAccelDecision(env: NodeJS.ProcessEnv, versions: { core: string; wasm?: string }): WasmAccelDecision {
   const flag = env.GENLAB_WASM_ACCEL?.trim().toLowerCase();
   if (flag === '0' || flag === 'off' || flag === 'false') return { enabled: false, reason: 'GENLAB_WASM_ACCEL=0' };
-  for (const [name, v] of [['tfjs', versions.core], ['tfjs-backend-wasm', versions.wasm]] as const) {
+  for (const [name, v] of [
+    ['tfjs', versions.core],
+    ['tfjs-backend-wasm', versions.wasm],
+  ] as const) {
     if (v !== undefined && v !== WASM_ACCEL_TFJS_VERSION) {
       return { enabled: false, reason: `${name} ${v}, tested with ${WASM_ACCEL_TFJS_VERSION}` };
     }

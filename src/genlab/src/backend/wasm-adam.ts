@@ -36,8 +36,22 @@ interface AdamAttrs {
 }
 
 type SimdAdam = (
-  w: number, g: number, m0: number, v0: number, w1: number, m1: number, v1: number, n: number,
-  b1: number, c1: number, b2: number, c2: number, d1: number, d2: number, eps: number, nlr: number,
+  w: number,
+  g: number,
+  m0: number,
+  v0: number,
+  w1: number,
+  m1: number,
+  v1: number,
+  n: number,
+  b1: number,
+  c1: number,
+  b2: number,
+  c2: number,
+  d1: number,
+  d2: number,
+  eps: number,
+  nlr: number,
 ) => void;
 
 /**
@@ -69,7 +83,16 @@ export function adamSimdModuleBytes(sharedMemory: boolean): Uint8Array {
   code.push(...at(4), ...get(M), ...get(22), ...div, ...get(V), ...get(23), ...div, ...sqrt, ...get(24), ...add, ...div);
   code.push(...get(25), ...mul, ...at(0), ...load, ...add, ...store);
   code.push(...wasmOp.nextLanesAndEnd(I));
-  return simdModuleBytes({ name: 'adam', params: [...Array(8).fill(0x7f), ...Array(8).fill(0x7d)], locals: [[2, 0x7f], [11, 0x7b]], code, sharedMemory });
+  return simdModuleBytes({
+    name: 'adam',
+    params: [...Array<number>(8).fill(0x7f), ...Array<number>(8).fill(0x7d)],
+    locals: [
+      [2, 0x7f],
+      [11, 0x7b],
+    ],
+    code,
+    sharedMemory,
+  });
 }
 
 /** The SIMD function bound to the backend's heap, or null where wasm SIMD or the heap is unavailable. */
@@ -172,7 +195,8 @@ function gradientList(variableGradients: NamedGrads): { name: string; tensor: tf
 function fusedApplyGradients(this: tf.AdamOptimizer, variableGradients: NamedGrads): void {
   const grads = gradientList(variableGradients);
   if (tf.getBackend() !== 'wasm' || !grads.every((g) => g.tensor == null || g.tensor.dtype === 'float32')) {
-    return original!.call(this, variableGradients);
+    original!.call(this, variableGradients);
+    return;
   }
   const self = this as unknown as AdamInternals;
   const registered = tf.engine().registeredVariables;
@@ -200,11 +224,9 @@ function fusedApplyGradients(this: tf.AdamOptimizer, variableGradients: NamedGra
         epsilon: self.epsilon,
         learningRate: self.learningRate,
       };
-      const [newValue, newFirst, newSecond] = tf.engine().runKernel(
-        ADAM_KERNEL,
-        { value, gradient, m: firstMoment, v: secondMoment },
-        attrs as unknown as tf.NamedAttrMap,
-      ) as tf.Tensor[];
+      const [newValue, newFirst, newSecond] = tf
+        .engine()
+        .runKernel(ADAM_KERNEL, { value, gradient, m: firstMoment, v: secondMoment }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       firstMoment.assign(newFirst);
       secondMoment.assign(newSecond);
       value.assign(newValue);

@@ -16,7 +16,7 @@ type Conv2DBackpropFilterAttrs = tf.Conv2DBackpropFilterAttrs;
  * whose disposal would free data the caller owns.
  */
 export function asTensor(info: tf.TensorInfo | undefined, name: string): tf.Tensor {
-  if (info instanceof tf.Tensor) return info;
+  if (info instanceof tf.Tensor) return info as tf.Tensor;
   throw new Error(`genlab wasm conv kernel: input '${name}' must be a tf.Tensor (run it through tf.engine().runKernel)`);
 }
 
@@ -46,10 +46,17 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
   const dy = asTensor(args.inputs.dy, 'dy') as tf.Tensor4D;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   const convInfo = tf.backend_util.computeConv2DInfo(
-    x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, tf.backend_util.convertConv2DDataFormat(dataFormat),
+    x.shape,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(dataFormat),
   );
   checkSupported('Conv2DBackpropFilter', dataFormat, convInfo);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = convInfo;
+  const { batchSize, inChannels, outHeight, outWidth, outChannels } = convInfo;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = convInfo;
   const m = batchSize * outHeight * outWidth;
 
@@ -60,7 +67,10 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
     const oneHot = tf.reshape(tf.eye(kk), [kh, kw, 1, kk]);
     const taps = inChannels === 1 ? oneHot : tf.tile(oneHot, [1, 1, inChannels, 1]);
     const explicit: tf.backend_util.ExplicitPadding = [
-      [0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0],
+      [0, 0],
+      [padInfo.top, padInfo.bottom],
+      [padInfo.left, padInfo.right],
+      [0, 0],
     ];
     const col = tf.depthwiseConv2d(x, taps as tf.Tensor4D, [sh, sw], explicit); // [N, oH, oW, inC·KK]
     if (col.shape[1] !== outHeight || col.shape[2] !== outWidth) {
@@ -79,5 +89,5 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
  */
 export function registerConvFilterGradient(): void {
   if (tf.getKernel(tf.Conv2DBackpropFilter, 'wasm') != null) return;
-  tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2DBackpropFilter });
 }

@@ -65,7 +65,14 @@ export function simdModuleBytes(f: SimdFunction): Uint8Array {
   const body = [...leb128(f.locals.length), ...f.locals.flatMap(([count, type]) => [...leb128(count), type]), ...f.code];
   const limits = f.sharedMemory ? [0x03, 0x00, ...leb128(65536)] : [0x00, 0x00];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [0x01, 0x60, ...leb128(f.params.length), ...f.params, 0x00]),
     ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, ...limits]),
     ...section(3, [0x01, 0x00]),
@@ -78,6 +85,7 @@ export function simdModuleBytes(f: SimdFunction): Uint8Array {
  * The function of `moduleBytes(shared)` bound to the backend's heap, compiled once per heap, or
  * `null` where the heap is not reachable or this runtime has no wasm SIMD (the caller falls back).
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the type of the wasm export it looks up
 export function heapFunction<F>(exportName: string, moduleBytes: (sharedMemory: boolean) => Uint8Array): (backend: WasmHeapBackend) => F | null {
   const byMemory = new WeakMap<WebAssembly.Memory, F | null>();
   return (backend) => {

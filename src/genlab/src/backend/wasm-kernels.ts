@@ -61,9 +61,7 @@ import { asTensor, checkSupported, registerConvFilterGradient } from './wasm-con
 type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
 
 /** Kernels installed by {@link registerWasmKernels}, by kernel name. */
-export const OVERRIDDEN_KERNELS = [
-  tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Tanh,
-] as const;
+export const OVERRIDDEN_KERNELS = [tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Tanh] as const;
 export type OverriddenKernel = (typeof OVERRIDDEN_KERNELS)[number];
 
 /** Built-in wasm kernels displaced by ours, kept so they can be restored / benchmarked. */
@@ -101,17 +99,20 @@ function callBuiltin(kernelName: string, args: KernelArgs): tf.TensorInfo {
  * built-in stays faster and is delegated to. Returns a Tensor (see
  * wasm-conv-filter.ts) or, when delegating, the built-in's TensorInfo.
  */
-function conv2DBackpropInput(args: {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: tf.KernelBackend;
-}): tf.TensorInfo {
+function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.TensorInfo {
   const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
   const dy = asTensor(args.inputs.dy, 'dy') as tf.Tensor4D;
   const filter = asTensor(args.inputs.filter, 'filter') as tf.Tensor4D;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
   const convInfo = tf.backend_util.computeConv2DInfo(
-    inputShape, filter.shape, strides, 1, pad, dimRoundingMode, false, tf.backend_util.convertConv2DDataFormat(dataFormat),
+    inputShape,
+    filter.shape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(dataFormat),
   );
   checkSupported('Conv2DBackpropInput', dataFormat, convInfo);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = convInfo;
@@ -133,9 +134,15 @@ function conv2DBackpropInput(args: {
     const tw = Math.ceil(kw / sw);
     const qh = Math.floor((inHeight - 1 + padInfo.top) / sh) + 1; // phase rows needed
     const qw = Math.floor((inWidth - 1 + padInfo.left) / sw) + 1;
-    const wPad = th * sh > kh || tw * sw > kw
-      ? tf.pad(filter, [[0, th * sh - kh], [0, tw * sw - kw], [0, 0], [0, 0]])
-      : filter;
+    const wPad =
+      th * sh > kh || tw * sw > kw
+        ? tf.pad(filter, [
+            [0, th * sh - kh],
+            [0, tw * sw - kw],
+            [0, 0],
+            [0, 0],
+          ])
+        : filter;
     // [th, sh, tw, sw·inC, outC] → [th, tw, outC, sh, sw·inC] (5-D: wasm's 6-D transpose is
     // ~20x slower), then flip both tap axes at once by reversing the flattened th·tw axis.
     const taps = tf.transpose(tf.reshape(wPad, [th, sh, tw, sw * inChannels, outChannels]), [0, 2, 4, 1, 3]);
@@ -146,7 +153,10 @@ function conv2DBackpropInput(args: {
     const q0h = Math.min(Math.floor(padInfo.top / sh), th - 1);
     const q0w = Math.min(Math.floor(padInfo.left / sw), tw - 1);
     const explicit: tf.backend_util.ExplicitPadding = [
-      [0, 0], [th - 1 - q0h, Math.max(0, qh - outHeight)], [tw - 1 - q0w, Math.max(0, qw - outWidth)], [0, 0],
+      [0, 0],
+      [th - 1 - q0h, Math.max(0, qh - outHeight)],
+      [tw - 1 - q0w, Math.max(0, qw - outWidth)],
+      [0, 0],
     ];
     let phases = tf.conv2d(dy, f as tf.Tensor4D, 1, explicit, 'NHWC'); // [N, ≥qh-q0h, ≥qw-q0w, sh·sw·inC]
     const [, ph, pw] = phases.shape;
@@ -220,7 +230,12 @@ const ACTIVATIONS: Record<string, (y: tf.Tensor, alpha: number) => tf.Tensor> = 
  * and would change results in the last bit. PReLU goes to the built-in kernel.
  */
 function fusedMatMul(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.TensorInfo {
-  const { transposeA, transposeB, activation, leakyreluAlpha } = (args.attrs ?? {}) as unknown as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
+  const { transposeA, transposeB, activation, leakyreluAlpha } = (args.attrs ?? {}) as unknown as {
+    transposeA: boolean;
+    transposeB: boolean;
+    activation?: string;
+    leakyreluAlpha?: number;
+  };
   const { a: ai, b: bi, bias: biasInfo, preluActivationWeights } = args.inputs;
   const act = ACTIVATIONS[activation ?? 'linear'];
   if ((!transposeA && !transposeB) || preluActivationWeights != null || act == null || ai?.dtype !== 'float32' || bi?.dtype !== 'float32') {

@@ -20,8 +20,10 @@ import { heapFunction, simdModuleBytes, wasmOp, type Builtin, type KernelArgs, t
 
 const fr = Math.fround;
 /** Numerator coefficients α1..α13 (odd powers), denominator β0..β6 (even powers). */
-const ALPHA = [4.89352455891786e-3, 6.37261928875436e-4, 1.48572235717979e-5, 5.12229709037114e-8, -8.60467152213735e-11, 2.00018790482477e-13, -2.76076847742355e-16].map(fr);
-const BETA = [4.89352518554385e-3, 2.2684346324390e-3, 1.18534705686654e-4, 1.19825839466702e-6].map(fr);
+const ALPHA = [
+  4.89352455891786e-3, 6.37261928875436e-4, 1.48572235717979e-5, 5.12229709037114e-8, -8.60467152213735e-11, 2.00018790482477e-13, -2.76076847742355e-16,
+].map(fr);
+const BETA = [4.89352518554385e-3, 2.268434632439e-3, 1.18534705686654e-4, 1.19825839466702e-6].map(fr);
 const CLAMP = fr(7.90531110763549805);
 const TINY = fr(4e-4);
 
@@ -59,7 +61,16 @@ export function tanhSimdModuleBytes(sharedMemory: boolean): Uint8Array {
   code.push(...get(1), ...get(I), 0x6a); // store address
   code.push(...get(X), ...get(P), ...get(Q), ...div, ...get(X), ...abs, ...splat(TINY), ...lt, ...bitselect, ...store); // |x| < tiny ? x : p/q
   code.push(...wasmOp.nextLanesAndEnd(I));
-  return simdModuleBytes({ name: 'tanh', params: [0x7f, 0x7f, 0x7f], locals: [[2, 0x7f], [5, 0x7b]], code, sharedMemory });
+  return simdModuleBytes({
+    name: 'tanh',
+    params: [0x7f, 0x7f, 0x7f],
+    locals: [
+      [2, 0x7f],
+      [5, 0x7b],
+    ],
+    code,
+    sharedMemory,
+  });
 }
 
 type SimdTanh = (src: number, dst: number, n: number) => void;

@@ -113,7 +113,7 @@ function installWorker(gluePath: string, workerSource: string): void {
     }
     /** Emscripten refs a worker while it runs a pthread; XNNPACK's pool threads run forever. */
     override ref(): void {}
-    override postMessage(message: unknown, transferList?: readonly import('node:worker_threads').TransferListItem[]): void {
+    override postMessage(message: unknown, transferList?: readonly import('node:worker_threads').Transferable[]): void {
       const m = message as { cmd?: string; urlOrBlob?: unknown } | null;
       // The Blob of the main script is replaced by the glue file our worker requires.
       if (m && m.cmd === 'load' && typeof m.urlOrBlob !== 'string') message = { ...m, urlOrBlob: gluePath };
@@ -146,12 +146,12 @@ function findGlue(): { gluePath: string; workerSource: string } {
     return { gluePath: require.resolve(GLUE), workerSource: load(WORKER) };
   } catch (e) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { dirname, join } = require('node:path') as typeof import('node:path');
+    const path = require('node:path') as typeof import('node:path');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { existsSync } = require('node:fs') as typeof import('node:fs');
-    const dir = process.argv[1] ? dirname(process.argv[1]) : undefined;
-    const glue = dir && join(dir, GLUE.split('/').pop()!);
-    const worker = dir && join(dir, WORKER.split('/').pop()!);
+    const dir = process.argv[1] ? path.dirname(process.argv[1]) : undefined;
+    const glue = dir && path.join(dir, GLUE.split('/').pop()!);
+    const worker = dir && path.join(dir, WORKER.split('/').pop()!);
     if (glue && worker && existsSync(glue) && existsSync(worker)) return { gluePath: glue, workerSource: load(worker) };
     throw e;
   }

@@ -57,7 +57,8 @@ export function probeAdapterQuietly(): AdapterSummary | null | undefined {
   const addon = dawnAddonPath();
   if (!addon) return undefined;
   const r = spawnSync(process.execPath, ['-e', CHILD, addon], { encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`the 'webgpu' package (Dawn) failed to start: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').pop()}`);
+  if (r.status !== 0)
+    throw new Error(`the 'webgpu' package (Dawn) failed to start: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').pop()}`);
   const info = JSON.parse(r.stdout) as AdapterInfoLike | null;
   return info && summarizeAdapter(info);
 }

@@ -32,12 +32,17 @@ export function centerDigit(ink: ArrayLike<number>, width: number, height: numbe
     throw new Error(`centerDigit: width and height must be positive integers, got ${width}×${height}`);
   }
   if (ink.length !== width * height) throw new Error(`centerDigit: expected ${width}×${height} = ${width * height} values, got ${ink.length}`);
-  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  let x0 = width,
+    y0 = height,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       if (ink[y * width + x] > threshold) {
-        x0 = Math.min(x0, x); x1 = Math.max(x1, x);
-        y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
       }
     }
   }
@@ -59,13 +64,17 @@ export function centerDigit(ink: ArrayLike<number>, width: number, height: numbe
     }
   }
   const box = new Float64Array(bh * bw);
-  let mass = 0, mx = 0, my = 0;
+  let mass = 0,
+    mx = 0,
+    my = 0;
   for (let o = 0; o < bh; o++) {
     for (let x = 0; x < bw; x++) {
       let s = 0;
       for (let y = 0; y < ch; y++) if (wy[o][y]) s += wy[o][y] * rows[y * bw + x];
       box[o * bw + x] = s;
-      mass += s; mx += s * x; my += s * o;
+      mass += s;
+      mx += s * x;
+      my += s * o;
     }
   }
   const centre = (IMAGE_SIZE - 1) / 2;

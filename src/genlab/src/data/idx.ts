@@ -55,11 +55,7 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedMagic?: number
   const found = bytes.length - headerLength;
   if (found !== count) {
     const what = found < count ? 'truncated file' : 'trailing bytes';
-    throw new DataFormatError(
-      file,
-      `${count} data bytes for dimensions [${dims.join(', ')}]`,
-      `${found} (${what})`,
-    );
+    throw new DataFormatError(file, `${count} data bytes for dimensions [${dims.join(', ')}]`, `${found} (${what})`);
   }
   return { magic, dims, data: bytes.subarray(headerLength) };
 }

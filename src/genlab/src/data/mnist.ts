@@ -58,11 +58,7 @@ function readPair(dir: string, prefix: 'train' | 't10k'): MnistSplit {
     throw new DataFormatError(imageFile, `images of shape [n, 28, 28]`, `[${images.dims.join(', ')}]`);
   }
   if (labels.dims[0] !== images.dims[0]) {
-    throw new DataFormatError(
-      labelFile,
-      `${images.dims[0]} labels, one per image in ${imageFile}`,
-      `${labels.dims[0]} labels`,
-    );
+    throw new DataFormatError(labelFile, `${images.dims[0]} labels, one per image in ${imageFile}`, `${labels.dims[0]} labels`);
   }
   for (const y of labels.data) {
     if (y >= NUM_CLASSES) throw new DataFormatError(labelFile, 'labels 0..9', `label ${y}`);
@@ -99,12 +95,7 @@ export function loadMnist(dataDir?: string): Mnist {
  * The images at `indices` (or the first `indices` images, when it is a count) as a float tensor,
  * `[n, 784]` (flat) or `[n, 28, 28, 1]` (image), scaled to [0,1] (`unit`) or [-1,1] (`tanh`).
  */
-export function imagesToTensor(
-  split: MnistSplit,
-  indices: ArrayLike<number> | number,
-  scaling: PixelScaling,
-  shape: 'flat' | 'image' = 'flat',
-): tf.Tensor {
+export function imagesToTensor(split: MnistSplit, indices: ArrayLike<number> | number, scaling: PixelScaling, shape: 'flat' | 'image' = 'flat'): tf.Tensor {
   if (typeof indices === 'number') {
     if (!Number.isInteger(indices) || indices < 0) throw new RangeError(`imagesToTensor: a count must be a non-negative integer, got ${indices}`);
     indices = range(indices);

@@ -44,7 +44,7 @@ export function modeCoverage(
   minShare = 0.02,
 ): { counts: number[]; covered: number; offMode: number } {
   const centers = ringCenters(mixture);
-  const counts = new Array(mixture.modes).fill(0);
+  const counts = new Array<number>(mixture.modes).fill(0);
   const n = points.length / 2;
   const limit = (3 * mixture.std) ** 2;
   let offMode = 0;

@@ -42,9 +42,7 @@ export type GeneratorLossKind = 'non-saturating' | 'minimax';
  *   what Goodfellow et al. recommend in practice and what everyone trains with.
  */
 export function generatorLoss(fakeLogits: tf.Tensor, kind: GeneratorLossKind = 'non-saturating'): tf.Scalar {
-  return tf.tidy(() =>
-    kind === 'minimax' ? (tf.mean(logOneMinusD(fakeLogits)) as tf.Scalar) : (tf.neg(tf.mean(logD(fakeLogits))) as tf.Scalar),
-  );
+  return tf.tidy(() => (kind === 'minimax' ? (tf.mean(logOneMinusD(fakeLogits)) as tf.Scalar) : (tf.neg(tf.mean(logD(fakeLogits))) as tf.Scalar)));
 }
 
 /** D*(x) = p_data(x) / (p_data(x) + p_g(x)): the best discriminator for a fixed generator (Prop. 1). */

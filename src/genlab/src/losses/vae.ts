@@ -21,9 +21,7 @@ export function reparameterize(mean: tf.Tensor, logVar: tf.Tensor, seed?: number
  * example (shape [batch]). Kingma & Welling 2014, Appendix B.
  */
 export function gaussianKl(mean: tf.Tensor, logVar: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() =>
-    tf.mul(tf.sum(tf.sub(tf.add(tf.square(mean), tf.exp(logVar)), tf.add(logVar, 1)), -1), 0.5) as tf.Tensor1D,
-  );
+  return tf.tidy(() => tf.mul(tf.sum(tf.sub(tf.add(tf.square(mean), tf.exp(logVar)), tf.add(logVar, 1)), -1), 0.5) as tf.Tensor1D);
 }
 
 /**
@@ -40,13 +38,7 @@ export function bernoulliLogLikelihood(x: tf.Tensor, logits: tf.Tensor): tf.Tens
 
 /** log N(z; μ, diag σ²), summed over dimensions, one value per example. */
 export function logNormalPdf(z: tf.Tensor, mean: tf.Tensor, logVar: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(
-    () =>
-      tf.mul(
-        tf.sum(tf.add(tf.add(tf.div(tf.square(tf.sub(z, mean)), tf.exp(logVar)), logVar), LOG_2PI), -1),
-        -0.5,
-      ) as tf.Tensor1D,
-  );
+  return tf.tidy(() => tf.mul(tf.sum(tf.add(tf.add(tf.div(tf.square(tf.sub(z, mean)), tf.exp(logVar)), logVar), LOG_2PI), -1), -0.5) as tf.Tensor1D);
 }
 
 export interface ElboTerms {

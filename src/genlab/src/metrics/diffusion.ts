@@ -61,7 +61,7 @@ export async function guidanceSweep(
     const predicted = tf.tidy(() => tf.argMax(classifier.predict(tf.reshape(x, [-1, 28, 28, 1])) as tf.Tensor, 1));
     const p = await predicted.data();
     predicted.dispose();
-    const hits = new Array(NUM_CLASSES).fill(0);
+    const hits = new Array<number>(NUM_CLASSES).fill(0);
     labels.forEach((y, i) => (hits[y] += p[i] === y ? 1 : 0));
     const scores = await classifierScores(classifier, x, mnist);
     x.dispose();

@@ -66,8 +66,18 @@ export async function classifierScores(
   const gen = await classify(classifier, samples);
   const real = await classify(classifier, realImages);
   const result = {
-    generated: { frechet: frechetDistance(gen.stats, test.stats), inceptionScore: await inceptionScore(gen.probabilities), classHistogram: await classHistogram(gen.probabilities), samples: samples.shape[0] },
-    realBaseline: { frechet: frechetDistance(real.stats, test.stats), inceptionScore: await inceptionScore(test.probabilities), classHistogram: await classHistogram(test.probabilities), samples: n },
+    generated: {
+      frechet: frechetDistance(gen.stats, test.stats),
+      inceptionScore: await inceptionScore(gen.probabilities),
+      classHistogram: await classHistogram(gen.probabilities),
+      samples: samples.shape[0],
+    },
+    realBaseline: {
+      frechet: frechetDistance(real.stats, test.stats),
+      inceptionScore: await inceptionScore(test.probabilities),
+      classHistogram: await classHistogram(test.probabilities),
+      samples: n,
+    },
   };
   tf.dispose([testImages, realImages, test.probabilities, gen.probabilities, real.probabilities]);
   return result;
@@ -77,7 +87,11 @@ export async function classifierScores(
  * Goodfellow et al. 2014's Parzen protocol on generator samples in [0, 1]: σ from the first 1,000
  * validation images, then the whole test set (or its first `testLimit` images).
  */
-export async function parzenProtocol(samples: tf.Tensor2D, mnist: Mnist, testLimit = mnist.test.size): Promise<ParzenResult & { samples: number; testImages: number }> {
+export async function parzenProtocol(
+  samples: tf.Tensor2D,
+  mnist: Mnist,
+  testLimit = mnist.test.size,
+): Promise<ParzenResult & { samples: number; testImages: number }> {
   const validation = imagesToTensor(mnist.validation, range(1000), 'unit') as tf.Tensor2D;
   const test = imagesToTensor(mnist.test, range(Math.min(testLimit, mnist.test.size)), 'unit') as tf.Tensor2D;
   try {
@@ -90,9 +104,7 @@ export async function parzenProtocol(samples: tf.Tensor2D, mnist: Mnist, testLim
 
 /** Generator samples mapped from tanh's [-1, 1] to [0, 1] pixels, [n, 784]. */
 export async function generatorSamples(generator: tf.LayersModel, n: number, latentDim: number, seed: number): Promise<tf.Tensor2D> {
-  return collect(n, 500, (start, size) =>
-    tf.div(tf.add(generator.apply(sampleLatent(size, latentDim, seed + start), { training: false }) as tf.Tensor, 1), 2),
-  );
+  return collect(n, 500, (start, size) => tf.div(tf.add(generator.apply(sampleLatent(size, latentDim, seed + start), { training: false }) as tf.Tensor, 1), 2));
 }
 
 /** Decoded Bernoulli means sigmoid(logits) of z ~ N(0, I), [n, 784]. */

@@ -29,10 +29,7 @@ export function featureStatistics(features: ArrayLike<number>, n: number, d: num
  * Tr((S_r S_g)^½) is computed as Σ √λ over the eigenvalues λ of the symmetric matrix
  * S_r^½ S_g S_r^½, which has the same spectrum and avoids a non-symmetric square root.
  */
-export function frechetDistance(
-  a: { mean: Float64Array; covariance: Float64Array },
-  b: { mean: Float64Array; covariance: Float64Array },
-): number {
+export function frechetDistance(a: { mean: Float64Array; covariance: Float64Array }, b: { mean: Float64Array; covariance: Float64Array }): number {
   const d = a.mean.length;
   let meanTerm = 0;
   for (let j = 0; j < d; j++) meanTerm += (a.mean[j] - b.mean[j]) ** 2;

@@ -10,12 +10,7 @@ import { logMeanExp } from './logmeanexp';
  * The k samples are drawn `chunk` at a time so the decoder never sees more than
  * `x.shape[0] · chunk` rows at once. Returns one value per example, in nats.
  */
-export async function importanceWeightedBound(
-  vae: Vae,
-  x: tf.Tensor,
-  k: number,
-  options: { chunk?: number; seed?: number } = {},
-): Promise<Float64Array> {
+export async function importanceWeightedBound(vae: Vae, x: tf.Tensor, k: number, options: { chunk?: number; seed?: number } = {}): Promise<Float64Array> {
   const chunk = Math.min(options.chunk ?? 500, k);
   const n = x.shape[0];
   const { mean, logVar } = encode(vae, x);
@@ -29,10 +24,7 @@ export async function importanceWeightedBound(
           const rep = (t: tf.Tensor) => tf.reshape(tf.tile(tf.expandDims(t, 1), [1, c, ...t.shape.slice(1).map(() => 1)]), [n * c, ...t.shape.slice(1)]);
           const [m, lv, xs] = [rep(mean), rep(logVar), rep(x)];
           const z = reparameterize(m, lv, (options.seed ?? 0) + done);
-          const logW = tf.sub(
-            tf.add(bernoulliLogLikelihood(xs, decode(vae, z)), logNormalPdf(z, tf.zerosLike(z), tf.zerosLike(z))),
-            logNormalPdf(z, m, lv),
-          );
+          const logW = tf.sub(tf.add(bernoulliLogLikelihood(xs, decode(vae, z)), logNormalPdf(z, tf.zerosLike(z), tf.zerosLike(z))), logNormalPdf(z, m, lv));
           return tf.reshape(logW, [n, c]) as tf.Tensor2D;
         }),
       );

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
  */
 export function logMeanExp(a: tf.Tensor, axis = -1): tf.Tensor {
   return tf.tidy(() => {
-    const n = a.shape[axis < 0 ? a.rank + axis : axis]!;
+    const n = a.shape[axis < 0 ? a.rank + axis : axis];
     return tf.sub(tf.logSumExp(a, axis), Math.log(n));
   });
 }

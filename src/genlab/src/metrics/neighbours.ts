@@ -38,7 +38,8 @@ export async function nearestNeighbours(
   const k = options.k ?? 1;
   const batchSize = options.batchSize ?? 256;
   const [n, m] = [query.shape[0], reference.shape[0]];
-  if (options.excludeSelf && n !== m) throw new RangeError(`nearestNeighbours: excludeSelf needs query and reference to be the same set, got ${n} and ${m} rows`);
+  if (options.excludeSelf && n !== m)
+    throw new RangeError(`nearestNeighbours: excludeSelf needs query and reference to be the same set, got ${n} and ${m} rows`);
   if (k < 1 || k > m - (options.excludeSelf ? 1 : 0)) throw new RangeError(`nearestNeighbours: k = ${k} with ${m} reference rows`);
   const distances = new Float32Array(n * k);
   const indices = new Int32Array(n * k);

@@ -8,12 +8,7 @@ import { logMeanExp, meanAndStandardError } from './logmeanexp';
  * ‖x − μ‖² = ‖x‖² − 2 x·μ + ‖μ‖² turns the pairwise distances into one matmul per batch.
  * Returns one log-likelihood per row of `x`, in nats.
  */
-export async function parzenLogLikelihood(
-  x: tf.Tensor2D,
-  centres: tf.Tensor2D,
-  sigma: number,
-  batchSize = 100,
-): Promise<Float64Array> {
+export async function parzenLogLikelihood(x: tf.Tensor2D, centres: tf.Tensor2D, sigma: number, batchSize = 100): Promise<Float64Array> {
   const d = x.shape[1];
   const out = new Float64Array(x.shape[0]);
   const centreNorms = tf.tidy(() => tf.sum(tf.square(centres), 1));
@@ -22,10 +17,7 @@ export async function parzenLogLikelihood(
       const size = Math.min(batchSize, x.shape[0] - start);
       const ll = tf.tidy(() => {
         const xb = tf.slice(x, [start, 0], [size, d]);
-        const sq = tf.add(
-          tf.sub(tf.sum(tf.square(xb), 1, true), tf.mul(tf.matMul(xb, centres, false, true), 2)),
-          centreNorms,
-        );
+        const sq = tf.add(tf.sub(tf.sum(tf.square(xb), 1, true), tf.mul(tf.matMul(xb, centres, false, true), 2)), centreNorms);
         const logKernel = tf.div(tf.maximum(sq, 0), -2 * sigma * sigma);
         return tf.sub(logMeanExp(logKernel, 1), d * Math.log(sigma * Math.sqrt(2 * Math.PI)));
       });

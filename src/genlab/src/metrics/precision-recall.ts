@@ -8,7 +8,10 @@ import { kthNeighbourRadii, squaredDistances } from './neighbours';
  */
 export async function insideManifold(query: tf.Tensor2D, points: tf.Tensor2D, radii: Float32Array, batchSize = 256): Promise<Uint8Array> {
   if (radii.length !== points.shape[0]) throw new RangeError(`insideManifold: ${radii.length} radii for ${points.shape[0]} points`);
-  const r2 = tf.tensor2d(Float32Array.from(radii, (r) => r * r), [1, radii.length]);
+  const r2 = tf.tensor2d(
+    Float32Array.from(radii, (r) => r * r),
+    [1, radii.length],
+  );
   const out = new Uint8Array(query.shape[0]);
   try {
     for (let start = 0; start < query.shape[0]; start += batchSize) {
@@ -45,11 +48,7 @@ export interface PrecisionRecall {
  * the MNIST classifier's 128 penultimate features. Both sets should have the same size, since
  * the radii shrink as a set grows.
  */
-export async function precisionRecall(
-  real: tf.Tensor2D,
-  generated: tf.Tensor2D,
-  options: { k?: number; batchSize?: number } = {},
-): Promise<PrecisionRecall> {
+export async function precisionRecall(real: tf.Tensor2D, generated: tf.Tensor2D, options: { k?: number; batchSize?: number } = {}): Promise<PrecisionRecall> {
   const k = options.k ?? 3;
   const batchSize = options.batchSize ?? 256;
   const mean = (a: Uint8Array) => a.reduce((s, v) => s + v, 0) / a.length;

@@ -22,7 +22,7 @@ export async function classHistogram(probabilities: tf.Tensor2D): Promise<number
   const argmax = tf.argMax(probabilities, 1);
   const labels = await argmax.data();
   argmax.dispose();
-  const counts = new Array(probabilities.shape[1]).fill(0);
+  const counts = new Array<number>(probabilities.shape[1]).fill(0);
   for (const y of labels) counts[y]++;
   return counts;
 }

@@ -16,7 +16,14 @@ export function createClassifier(seed = 0): tf.LayersModel {
   return tf.sequential({
     name: 'mnist_classifier',
     layers: [
-      tf.layers.conv2d({ inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1], filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: init.glorot() }),
+      tf.layers.conv2d({
+        inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1],
+        filters: 32,
+        kernelSize: 5,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init.glorot(),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.conv2d({ filters: 64, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: init.glorot() }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
@@ -30,5 +37,5 @@ export function createClassifier(seed = 0): tf.LayersModel {
 /** A model that shares the classifier's layers and returns its penultimate (feature) activations. */
 export function featureExtractor(classifier: tf.LayersModel): tf.LayersModel {
   const features = classifier.getLayer('features');
-  return tf.model({ inputs: classifier.inputs, outputs: features.output as tf.SymbolicTensor });
+  return tf.model({ inputs: classifier.inputs, outputs: features.output });
 }

@@ -29,5 +29,6 @@ export function inputLayout(model: tf.LayersModel): 'flat' | 'image' {
 
 /** The trainable variables of a model, in a fixed order (the optimizer's saved slots follow it). */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- tfjs types LayerVariable.read() as Tensor; it returns the layer's tf.Variable
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }

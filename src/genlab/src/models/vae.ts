@@ -51,7 +51,15 @@ function convVae(latentDim: number, seed: number): Vae {
   const encoder = tf.sequential({
     name: 'conv_encoder',
     layers: [
-      tf.layers.conv2d({ inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1], filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init.glorot() }),
+      tf.layers.conv2d({
+        inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1],
+        filters: 32,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init.glorot(),
+      }),
       tf.layers.conv2d({ filters: 64, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init.glorot() }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 2 * latentDim, kernelInitializer: init.glorot() }),

@@ -5,7 +5,7 @@ import { writeFileAtomic } from './write-atomic';
 
 function toUint8(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   if (!Array.isArray(data)) return new Uint8Array(data);
-  return new Uint8Array(tf.io.concatenateArrayBuffers(data));
+  return new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
 }
 
 /**
@@ -18,7 +18,7 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       mkdirSync(dir, { recursive: true });
-      const weights = artifacts.weightData ? toUint8(artifacts.weightData as ArrayBuffer) : new Uint8Array(0);
+      const weights = artifacts.weightData ? toUint8(artifacts.weightData) : new Uint8Array(0);
       writeFileAtomic(join(dir, 'weights.bin'), weights);
       const modelJson = {
         modelTopology: artifacts.modelTopology ?? null,
@@ -40,8 +40,8 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
     async load(): Promise<tf.io.ModelArtifacts> {
       const modelFile = join(dir, 'model.json');
       if (!existsSync(modelFile)) throw new Error(`${modelFile}: expected a saved model, found no such file`);
-      const json = JSON.parse(readFileSync(modelFile, 'utf8'));
-      const manifest = json.weightsManifest as tf.io.WeightsManifestConfig;
+      const json = JSON.parse(readFileSync(modelFile, 'utf8')) as tf.io.ModelJSON;
+      const manifest = json.weightsManifest;
       const bytes = readFileSync(join(dir, 'weights.bin'));
       const specs = manifest.flatMap((group) => group.weights);
       const bytesPer = (s: tf.io.WeightsManifestEntry) => (s.quantization ? (s.quantization.dtype === 'uint8' ? 1 : 2) : 4);
@@ -123,6 +123,7 @@ async function readWeights(folder: string): Promise<tf.Tensor[]> {
  * TensorFlow.js numbers layer names per process, so names differ between two runs of the same
  * architecture while the order never does.
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- public signature (api report): the caller names the type it expects
 export async function restoreLatestCheckpoint<S>(
   dir: string,
   models: Record<string, tf.LayersModel>,

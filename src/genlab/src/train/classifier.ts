@@ -12,7 +12,10 @@ export async function classifierAccuracy(model: tf.LayersModel, data: MnistSplit
     const indices = range(Math.min(batchSize, n - start)).map((i) => i + start);
     const next = tf.tidy(() => {
       const logits = model.apply(imagesToTensor(data, indices, 'unit', 'image')) as tf.Tensor;
-      const labels = tf.tensor1d(Array.from(indices, (i) => data.labels[i]), 'int32');
+      const labels = tf.tensor1d(
+        Array.from(indices, (i) => data.labels[i]),
+        'int32',
+      );
       return tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
     });
     correct.dispose();
@@ -48,8 +51,18 @@ export async function trainClassifier(
             // (`learningRate` is protected in the typings but read on every step by Adam.)
             (optimizer as unknown as { learningRate: number }).learningRate = base * decay ** (epoch - 1);
             const x = imagesToTensor(data, indices, 'unit', 'image');
-            const y = tf.oneHot(tf.tensor1d(Array.from(indices, (i) => data.labels[i]), 'int32'), NUM_CLASSES);
-            const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true, trainableVariables(model))!;
+            const y = tf.oneHot(
+              tf.tensor1d(
+                Array.from(indices, (i) => data.labels[i]),
+                'int32',
+              ),
+              NUM_CLASSES,
+            );
+            const loss = optimizer.minimize(
+              () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+              true,
+              trainableVariables(model),
+            )!;
             return { loss };
           }),
         endEpoch: async () => {

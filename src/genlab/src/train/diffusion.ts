@@ -20,6 +20,7 @@ export function updateEma(ema: tf.LayersModel, model: tf.LayersModel, decay: num
   const d = Math.min(decay, (1 + update) / (10 + update));
   tf.tidy(() => {
     model.weights.forEach((w, i) => {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- tfjs types LayerVariable.read() as Tensor; it returns the layer's tf.Variable
       const target = ema.weights[i].read() as tf.Variable;
       target.assign(tf.add(tf.mul(d, target), tf.mul(1 - d, w.read())));
     });
@@ -114,7 +115,13 @@ export async function trainDiffusion(denoiser: Denoiser, data: MnistSplit, optio
         trainSize: data.size,
         step: (indices, rng, epoch) => {
           const x0 = imagesToTensor(data, indices, 'tanh', 'image');
-          const labels = denoiser.numClasses > 0 ? tf.tensor1d(Array.from(indices, (i) => data.labels[i]), 'int32') : undefined;
+          const labels =
+            denoiser.numClasses > 0
+              ? tf.tensor1d(
+                  Array.from(indices, (i) => data.labels[i]),
+                  'int32',
+                )
+              : undefined;
           const seeds = { t: rng.seed(), noise: rng.seed(), dropout: rng.seed() };
           const { loss } = diffusionTrainStep(denoiser, schedule, optimizer, x0, seeds, { labels, labelDropout: options.labelDropout });
           tf.dispose([x0, labels]);

@@ -9,7 +9,7 @@ export function float32ToFloat16Bits(value: number): number {
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // Inf, NaN
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign; // underflows to ±0
@@ -18,12 +18,12 @@ export function float32ToFloat16Bits(value: number): number {
     let half = mant >>> shift;
     const rest = mant & ((1 << shift) - 1);
     const halfway = 1 << (shift - 1);
-    if (rest > halfway || (rest === halfway && (half & 1))) half++;
+    if (rest > halfway || (rest === halfway && half & 1)) half++;
     return sign | half;
   }
   let half = (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (half & 1))) half++; // may carry into the exponent: still correct
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++; // may carry into the exponent: still correct
   return sign | half;
 }
 
@@ -41,10 +41,12 @@ export interface WebModelOptions {
  */
 export async function exportWebModel(model: tf.LayersModel, dir: string, options: WebModelOptions = {}): Promise<{ bytes: number }> {
   let captured: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    captured = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   const artifacts = captured!;
   let weightData = artifacts.weightData as ArrayBuffer;
   let weightSpecs = artifacts.weightSpecs!;
@@ -57,6 +59,6 @@ export async function exportWebModel(model: tf.LayersModel, dir: string, options
     weightSpecs = weightSpecs.map((s) => ({ ...s, quantization: { dtype: 'float16' as const } }));
   }
   const metadata = options.metadata ? { ...(artifacts.userDefinedMetadata ?? {}), ...options.metadata } : artifacts.userDefinedMetadata;
-  await fileSystemHandler(dir).save!({ ...artifacts, weightData, weightSpecs, userDefinedMetadata: metadata as {} | undefined });
+  await fileSystemHandler(dir).save!({ ...artifacts, weightData, weightSpecs, userDefinedMetadata: metadata as tf.io.ModelArtifacts['userDefinedMetadata'] });
   return { bytes: weightData.byteLength };
 }

@@ -86,7 +86,10 @@ export async function trainGan(gan: Gan, data: MnistSplit, options: GanTrainingO
           return { metrics: options.scoreGenerator ? await options.scoreGenerator(gan.generator, epoch) : {}, samplePng };
         },
       },
-      { ...options, config: { model: 'gan', architecture: gan.architecture, latentDim: gan.latentDim, lossKind: options.lossKind ?? 'non-saturating', ...options.config } },
+      {
+        ...options,
+        config: { model: 'gan', architecture: gan.architecture, latentDim: gan.latentDim, lossKind: options.lossKind ?? 'non-saturating', ...options.config },
+      },
     );
   } finally {
     fixedNoise.dispose();

@@ -79,16 +79,35 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
   if (has('encoder') && has('decoder')) {
     const [encoder, decoder] = [await load('encoder'), await load('decoder')];
     const latentDim = decoder.inputs[0].shape[1]!;
-    return { family: 'vae', architecture, latentDim, weights, kind, description, vae: { architecture: architecture as VaeArchitecture, latentDim, encoder, decoder } };
+    return {
+      family: 'vae',
+      architecture,
+      latentDim,
+      weights,
+      kind,
+      description,
+      vae: { architecture: architecture as VaeArchitecture, latentDim, encoder, decoder },
+    };
   }
   // A run keeps the trained network and its weight average; the average is what is sampled and shipped.
   const denoiserFolder = ['ema', 'denoiser'].find(has);
   if (denoiserFolder) {
     const denoiser = denoiserFromModel(await load(denoiserFolder));
     const schedule = createSchedule((description.schedule ?? 'cosine') as ScheduleKind, Number(description.diffusionSteps ?? 1000));
-    return { family: 'diffusion', architecture, latentDim: denoiser.model.inputs[0].shape.slice(1).reduce((a, b) => a! * b!, 1)!, weights, kind, description, denoiser, schedule };
+    return {
+      family: 'diffusion',
+      architecture,
+      latentDim: denoiser.model.inputs[0].shape.slice(1).reduce((a, b) => a! * b!, 1)!,
+      weights,
+      kind,
+      description,
+      denoiser,
+      schedule,
+    };
   }
-  throw new ModelFolderError(`${weights}: expected generator/model.json (a GAN), encoder/ and decoder/model.json (a VAE) or denoiser/model.json (a diffusion model), found none`);
+  throw new ModelFolderError(
+    `${weights}: expected generator/model.json (a GAN), encoder/ and decoder/model.json (a VAE) or denoiser/model.json (a diffusion model), found none`,
+  );
 }
 
 /**

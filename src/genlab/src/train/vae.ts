@@ -13,12 +13,7 @@ import { runTraining, type TrainingOptions, type TrainingResult } from './run';
  * encoder and decoder together, with one reparameterized z per example. Returns the loss and
  * the two ELBO terms as scalars (not read back).
  */
-export function vaeTrainStep(
-  vae: Vae,
-  optimizer: tf.Optimizer,
-  x: tf.Tensor,
-  seed: number,
-): { loss: tf.Scalar; reconstruction: tf.Scalar; kl: tf.Scalar } {
+export function vaeTrainStep(vae: Vae, optimizer: tf.Optimizer, x: tf.Tensor, seed: number): { loss: tf.Scalar; reconstruction: tf.Scalar; kl: tf.Scalar } {
   let reconstruction!: tf.Scalar;
   let kl!: tf.Scalar;
   const loss = tf.tidy(() =>

@@ -61,7 +61,9 @@ export function pointsFromLog(records: Record<string, unknown>[], fields: string
   const points: ChartPoint[] = [];
   for (const r of records) {
     for (const f of fields) {
-      if (typeof r[f] === 'number' && typeof r[xField] === 'number') points.push({ x: r[xField] as number, y: r[f] as number, series: f });
+      const x = r[xField];
+      const y = r[f];
+      if (typeof x === 'number' && typeof y === 'number') points.push({ x, y, series: f });
     }
   }
   return points;

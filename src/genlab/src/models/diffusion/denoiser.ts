@@ -41,7 +41,7 @@ export function predictNoise(denoiser: Denoiser, xt: tf.Tensor, t: tf.Tensor1D, 
     const inputs = [xt, timeEmbedding(t, denoiser.timeDim)];
     if (denoiser.numClasses > 0) {
       const y = labels ?? tf.fill([xt.shape[0]], NULL_CLASS, 'int32');
-      inputs.push(classOneHot(y as tf.Tensor1D, denoiser.numClasses));
+      inputs.push(classOneHot(y, denoiser.numClasses));
     }
     return denoiser.model.apply(inputs, { training }) as tf.Tensor;
   });
@@ -49,7 +49,8 @@ export function predictNoise(denoiser: Denoiser, xt: tf.Tensor, t: tf.Tensor1D, 
 
 /** Reads a saved denoiser's sizes from its inputs: rank-4 x means the U-Net, rank-2 the MLP. */
 export function denoiserFromModel(model: tf.LayersModel): Denoiser {
-  if (model.inputs.length < 2 || model.inputs.length > 3) throw new Error(`a denoiser has 2 or 3 inputs (x_t, time features[, class]), this model has ${model.inputs.length}`);
+  if (model.inputs.length < 2 || model.inputs.length > 3)
+    throw new Error(`a denoiser has 2 or 3 inputs (x_t, time features[, class]), this model has ${model.inputs.length}`);
   const timeDim = model.inputs[1].shape[1]!;
   const numClasses = model.inputs.length === 3 ? model.inputs[2].shape[1]! - 1 : 0;
   return { architecture: model.inputs[0].shape.length === 4 ? 'unet' : 'mlp', model, timeDim, numClasses };

@@ -15,7 +15,7 @@ function perExample(values: ArrayLike<number>, t: tf.Tensor1D, rank: number): tf
   return tf.tidy(() => {
     const table = tf.tensor1d(Float32Array.from(values));
     const picked = tf.gather(table, tf.sub(tf.cast(t, 'int32'), tf.scalar(1, 'int32')));
-    return tf.reshape(picked, [t.shape[0], ...new Array(rank - 1).fill(1)]);
+    return tf.reshape(picked, [t.shape[0], ...new Array<number>(rank - 1).fill(1)]);
   });
 }
 
@@ -24,7 +24,11 @@ export function qSample(schedule: NoiseSchedule, x0: tf.Tensor, t: tf.Tensor1D, 
   if (x0.shape[0] !== t.shape[0]) throw new Error(`qSample: ${x0.shape[0]} examples but ${t.shape[0]} time steps`);
   return tf.tidy(() => {
     const signal = perExample(schedule.alphaBars.map(Math.sqrt), t, x0.rank);
-    const noiseScale = perExample(schedule.alphaBars.map((a) => Math.sqrt(1 - a)), t, x0.rank);
+    const noiseScale = perExample(
+      schedule.alphaBars.map((a) => Math.sqrt(1 - a)),
+      t,
+      x0.rank,
+    );
     return tf.add(tf.mul(signal, x0), tf.mul(noiseScale, noise));
   });
 }

@@ -69,11 +69,7 @@ function predictX0(xt: tf.Tensor, eps: tf.Tensor, alphaBar: number, clip?: [numb
  * which without clipping equals Algorithm 2's 1/√α_t (x_t − β_t/√(1 − ᾱ_t) ε̂). σ_t² = β_t
  * (`variance: 'beta'`, Ho et al.'s choice for N(0, I) data) or β̃_t (`'posterior'`). T network calls.
  */
-export function ancestralSample(
-  denoiser: Denoiser,
-  schedule: NoiseSchedule,
-  options: SamplerOptions & { variance?: 'beta' | 'posterior' },
-): tf.Tensor {
+export function ancestralSample(denoiser: Denoiser, schedule: NoiseSchedule, options: SamplerOptions & { variance?: 'beta' | 'posterior' }): tf.Tensor {
   const { rng, labels, x: xT } = prepare(denoiser, options);
   options.onStart?.(xT);
   let x = xT;
@@ -83,10 +79,7 @@ export function ancestralSample(
       const aBarPrev = alphaBarAt(schedule, t - 1);
       const beta = schedule.betas[t - 1];
       const x0 = predictX0(x, guidedNoise(denoiser, x, t, labels, options.guidance), aBar, options.clip);
-      const mean = tf.add(
-        tf.mul((Math.sqrt(aBarPrev) * beta) / (1 - aBar), x0),
-        tf.mul((Math.sqrt(schedule.alphas[t - 1]) * (1 - aBarPrev)) / (1 - aBar), x),
-      );
+      const mean = tf.add(tf.mul((Math.sqrt(aBarPrev) * beta) / (1 - aBar), x0), tf.mul((Math.sqrt(schedule.alphas[t - 1]) * (1 - aBarPrev)) / (1 - aBar), x));
       const seed = normalSeed(rng.seed());
       if (t === 1) return mean;
       const sigma2 = options.variance === 'posterior' ? posteriorVariance(schedule, t) : beta;

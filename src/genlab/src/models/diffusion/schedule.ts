@@ -61,7 +61,7 @@ export function linearSchedule(steps = 1000, betaStart = 1e-4, betaEnd = 0.02): 
  */
 export function cosineSchedule(steps = 1000, s = 0.008): NoiseSchedule {
   checkSteps(steps);
-  const f = (t: number) => Math.cos((((t / steps) + s) / (1 + s)) * (Math.PI / 2)) ** 2;
+  const f = (t: number) => Math.cos(((t / steps + s) / (1 + s)) * (Math.PI / 2)) ** 2;
   const betas = new Float64Array(steps);
   for (let t = 1; t <= steps; t++) betas[t - 1] = Math.min(1 - f(t) / f(t - 1), 0.999);
   return fromBetas('cosine', betas);

@@ -31,7 +31,14 @@ export function createUnet(options: UnetOptions = {}): Denoiser {
   const glorot = () => init.glorot();
   const conv = (filters: number, x: S, opts: { strides?: number; activation?: 'swish'; kernelSize?: number } = {}) =>
     tf.layers
-      .conv2d({ filters, kernelSize: opts.kernelSize ?? 3, strides: opts.strides ?? 1, padding: 'same', activation: opts.activation, kernelInitializer: glorot() })
+      .conv2d({
+        filters,
+        kernelSize: opts.kernelSize ?? 3,
+        strides: opts.strides ?? 1,
+        padding: 'same',
+        activation: opts.activation,
+        kernelInitializer: glorot(),
+      })
       .apply(x) as S;
 
   const x = tf.input({ shape: [IMAGE_SIZE, IMAGE_SIZE, 1], name: 'x_t' });
