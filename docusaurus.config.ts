@@ -1,6 +1,7 @@
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import cachePerBaseUrl from './src/plugins/cache-per-base-url';
+import libraryDistAsBuilt from './src/plugins/library-dist-as-built';
 import genlabSources from './src/plugins/genlab-sources';
 import rehypeKatexErrors from './src/plugins/katex-errors';
 
@@ -73,7 +74,7 @@ export default async function createConfig(): Promise<Config> {
         },
       ],
     ],
-    plugins: [genlabSources, cachePerBaseUrl],
+    plugins: [genlabSources, cachePerBaseUrl, libraryDistAsBuilt],
     themeConfig: {
       navbar: {
         title: 'genlab',
