@@ -35,7 +35,15 @@ const CURVES: Record<string, [field: string, title: string][]> = {
     ['parzen1000', 'Parzen log-likelihood (1,000 test images, nats)'],
   ],
   vae: [['validationElbo', 'validation ELBO (nats, higher is better)']],
+  diffusion: [
+    ['frechet250', 'classifier Fréchet distance (250 samples, lower is better)'],
+    ['inceptionScore250', 'Inception-style score (250 samples)'],
+    ['loss', 'ε-prediction loss (mean squared error)'],
+  ],
 };
+
+/** Guidance weight of the per-digit grid: a middle value of the sweep npm run evaluate reports. */
+const GRID_GUIDANCE = 2;
 
 async function writeCurves(name: string, family: string, curve: Record<string, unknown>[]): Promise<string[]> {
   const written: string[] = [];
@@ -65,6 +73,13 @@ async function collectModel(dir: string): Promise<string> {
     const x = await trainedModelSamples(model, 64, 0);
     writeFileSync(join(images(), `${name}.png`), await imageGridPng(x, { scale: 2 }));
     x.dispose();
+    if (model.denoiser && model.denoiser.numClasses > 0) {
+      // One row per digit, eight samples each: what the class condition (and guidance) buys.
+      const labels = Array.from({ length: 8 * model.denoiser.numClasses }, (_, i) => Math.floor(i / 8));
+      const byClass = await trainedModelSamples(model, labels.length, 0, { labels, guidance: GRID_GUIDANCE });
+      writeFileSync(join(images(), `${name}-by-class.png`), await imageGridPng(byClass, { columns: 8, scale: 2 }));
+      byClass.dispose();
+    }
   } finally {
     disposeTrainedModel(model);
   }

@@ -50,7 +50,7 @@ export async function guidanceSweep(
   schedule: NoiseSchedule,
   mnist: Mnist,
   options: { scales: number[]; perClass?: number; seed?: number } & Omit<DiffusionSampleOptions, 'labels' | 'guidance'>,
-): Promise<{ rows: GuidanceRow[]; realBaseline: ClassifierScores }> {
+): Promise<{ rows: GuidanceRow[]; realBaseline: ClassifierScores; perClass: number }> {
   if (denoiser.numClasses === 0) throw new Error('guidanceSweep needs a class-conditional denoiser');
   const perClass = options.perClass ?? 100;
   const labels = Array.from({ length: perClass * NUM_CLASSES }, (_, i) => i % NUM_CLASSES);
@@ -74,5 +74,5 @@ export async function guidanceSweep(
       inceptionScore: scores.generated.inceptionScore,
     });
   }
-  return { rows, realBaseline };
+  return { rows, realBaseline, perClass };
 }
