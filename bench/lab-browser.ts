@@ -27,6 +27,7 @@ if (!(seconds > 0)) {
 const RUNS = [
   { model: 'GAN (k = 1: one D step + one G step)', query: 'm=gan&data=ring8&seed=1' },
   { model: 'VAE', query: 'm=vae&data=ring8&seed=1' },
+  { model: 'diffusion (T = 100, ε-prediction MLP)', query: 'm=diffusion&data=ring8&seed=1' },
 ];
 const BACKENDS = ['webgl', 'cpu'];
 
