@@ -22,3 +22,9 @@ export {
 export { gaussianKl, reparameterize } from './losses/vae';
 export { discriminatorStep, generatorStep, generatorPointGradients } from './train/gan-steps';
 export { gaussianVaeStep } from './train/vae-gaussian';
+// The demo animates a published class-conditional diffusion model's DDIM trajectory, step by step.
+export { cosineSchedule, createSchedule, type NoiseSchedule, type ScheduleKind } from './models/diffusion/schedule';
+export { disposeDenoiser, type Denoiser } from './models/diffusion/denoiser';
+export { denoiserFromModel, NULL_CLASS } from './models/diffusion/denoiser';
+export { ancestralSample, ddimSample, samplingTimesteps, type SamplerOptions } from './models/diffusion/samplers';
+export { ddimSteps, type SamplerState } from './models/diffusion/samplers';

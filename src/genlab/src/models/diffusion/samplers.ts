@@ -121,23 +121,74 @@ export function ddimSample(denoiser: Denoiser, schedule: NoiseSchedule, options:
   let x = xT;
   taus.forEach((t, i) => {
     const tPrev = i + 1 < taus.length ? taus[i + 1] : 0;
-    const next = tf.tidy(() => {
-      const aBar = alphaBarAt(schedule, t);
-      const aBarPrev = alphaBarAt(schedule, tPrev);
-      const eps = guidedNoise(denoiser, x, t, labels, options.guidance);
-      const x0 = predictX0(x, eps, aBar, options.clip);
-      // With clipping, ε̂ is recomputed from the clipped x̂_0 so the two stay consistent.
-      const epsUsed = options.clip ? tf.div(tf.sub(x, tf.mul(Math.sqrt(aBar), x0)), Math.sqrt(1 - aBar)) : eps;
-      const sigma = eta * Math.sqrt((1 - aBarPrev) / (1 - aBar)) * Math.sqrt(1 - aBar / aBarPrev);
-      const seed = normalSeed(rng.seed());
-      let out = tf.add(tf.mul(Math.sqrt(aBarPrev), x0), tf.mul(Math.sqrt(Math.max(1 - aBarPrev - sigma * sigma, 0)), epsUsed));
-      if (sigma > 0) out = tf.add(out, tf.mul(sigma, tf.randomNormal(x.shape, 0, 1, 'float32', seed)));
-      return out;
-    });
+    const next = ddimUpdate(denoiser, schedule, x, t, tPrev, labels, eta, options, normalSeed(rng.seed()));
     x.dispose();
     x = next;
     options.onStep?.(tPrev, x);
   });
   labels?.dispose();
   return x;
+}
+
+/** One DDIM step from x_τ to x_{τ'} (eq. 12 with σ of eq. 16); `seed` draws z when σ > 0. */
+function ddimUpdate(
+  denoiser: Denoiser,
+  schedule: NoiseSchedule,
+  x: tf.Tensor,
+  t: number,
+  tPrev: number,
+  labels: tf.Tensor1D | undefined,
+  eta: number,
+  options: Pick<SamplerOptions, 'guidance' | 'clip'>,
+  seed: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const aBar = alphaBarAt(schedule, t);
+    const aBarPrev = alphaBarAt(schedule, tPrev);
+    const eps = guidedNoise(denoiser, x, t, labels, options.guidance);
+    const x0 = predictX0(x, eps, aBar, options.clip);
+    // With clipping, ε̂ is recomputed from the clipped x̂_0 so the two stay consistent.
+    const epsUsed = options.clip ? tf.div(tf.sub(x, tf.mul(Math.sqrt(aBar), x0)), Math.sqrt(1 - aBar)) : eps;
+    const sigma = eta * Math.sqrt((1 - aBarPrev) / (1 - aBar)) * Math.sqrt(1 - aBar / aBarPrev);
+    let out = tf.add(tf.mul(Math.sqrt(aBarPrev), x0), tf.mul(Math.sqrt(Math.max(1 - aBarPrev - sigma * sigma, 0)), epsUsed));
+    if (sigma > 0) out = tf.add(out, tf.mul(sigma, tf.randomNormal(x.shape, 0, 1, 'float32', seed)));
+    return out;
+  });
+}
+
+/** One state of a sampling trajectory: x_t at time step t (T for the starting noise, 0 for the sample). */
+export interface SamplerState {
+  t: number;
+  x: tf.Tensor;
+}
+
+/**
+ * {@link ddimSample} one step at a time, for a caller that must give control back between steps
+ * (a web page drawing the trajectory): yields x_T, then x_τ after each step down to x_0, the same
+ * tensors ddimSample computes for the same options. A yielded tensor belongs to the generator and
+ * is disposed when it is advanced; stopping early (`return()`, or leaving a for…of) disposes the
+ * rest, so a cancelled trajectory leaves no tensor behind.
+ */
+export function* ddimSteps(
+  denoiser: Denoiser,
+  schedule: NoiseSchedule,
+  options: Omit<SamplerOptions, 'onStep'> & { steps: number; eta?: number },
+): Generator<SamplerState, void, void> {
+  const eta = options.eta ?? 0;
+  const taus = samplingTimesteps(schedule.steps, options.steps);
+  const { rng, labels, x: xT } = prepare(denoiser, options);
+  let x = xT;
+  try {
+    yield { t: schedule.steps, x };
+    for (let i = 0; i < taus.length; i++) {
+      const tPrev = i + 1 < taus.length ? taus[i + 1] : 0;
+      const next = ddimUpdate(denoiser, schedule, x, taus[i], tPrev, labels, eta, options, normalSeed(rng.seed()));
+      x.dispose();
+      x = next;
+      yield { t: tPrev, x };
+    }
+  } finally {
+    x.dispose();
+    labels?.dispose();
+  }
 }
