@@ -1,0 +1,119 @@
+// The demo's diffusion model without React or a DOM: loading the published class-conditional
+// denoiser, and a cancellable DDIM run that hands each x_t to a drawing callback and gives the
+// browser a turn between steps. test/demo/diffusion.test.ts runs it in Node.
+import type * as TF from '@tensorflow/tfjs';
+import type * as Genlab from 'genlab/browser';
+
+type Tf = typeof TF;
+
+/** Published folder of the class-conditional U-Net under static/models. */
+export const DIFFUSION_FOLDER = 'diffusion-unet-conditional';
+
+export interface DiffusionModel {
+  denoiser: Genlab.Denoiser;
+  schedule: Genlab.NoiseSchedule;
+}
+
+/** What the loader reads from the model's metadata.json (written by npm run export:model). */
+export interface DiffusionMetadata {
+  schedule?: string;
+  diffusionSteps?: number;
+}
+
+let loading: Promise<DiffusionModel> | undefined;
+
+/**
+ * The page's one diffusion model, loaded on first use (the other demo models do not wait for it);
+ * its noise schedule is rebuilt from the metadata, as the Node loader does. A failed load is
+ * forgotten so that the next click retries.
+ */
+export function loadDiffusionModel(tf: Tf, genlab: Pick<typeof Genlab, 'denoiserFromModel' | 'createSchedule'>, modelsUrl: string, metadata: DiffusionMetadata): Promise<DiffusionModel> {
+  loading ??= (async () => {
+    const model = await tf.loadLayersModel(`${modelsUrl}/${DIFFUSION_FOLDER}/denoiser/model.json`);
+    const denoiser = genlab.denoiserFromModel(model);
+    if (denoiser.numClasses === 0) throw new Error(`${DIFFUSION_FOLDER} is not class-conditional`);
+    const schedule = genlab.createSchedule((metadata.schedule ?? 'cosine') as Genlab.ScheduleKind, metadata.diffusionSteps ?? 1000);
+    return { denoiser, schedule };
+  })().catch((e) => {
+    loading = undefined;
+    throw e;
+  });
+  return loading;
+}
+
+export interface DenoisingSettings {
+  /** The digit asked for, or null for none (∅: the model's unconditional ε_θ(x_t, t)). */
+  digit: number | null;
+  /** DDIM steps S. */
+  steps: number;
+  /** Classifier-free guidance weight w (unused without a digit). */
+  guidance: number;
+  seed: number;
+  /** Samples drawn side by side. */
+  n: number;
+}
+
+export interface DenoisingIo {
+  /** Draws one frame: x_t mapped to [0, 1] as [n, 784], at time step t (T for the noise, 0 at the end). */
+  draw: (images: TF.Tensor2D, t: number, frame: number) => Promise<void>;
+  /** Gives the browser a turn before the next step (a page waits for an animation frame). */
+  pause: () => Promise<void>;
+  /** A failed run; never called once the run was cancelled. */
+  onError: (error: Error) => void;
+}
+
+export type DenoisingOutcome = 'finished' | 'cancelled' | 'failed';
+
+/**
+ * Deterministic DDIM (η = 0, x̂_0 clipped to [−1, 1], as the library's image samples) from x_T
+ * drawn with `seed` down to x_0, one `draw` per state and one `pause` between steps, so S steps
+ * give S + 1 frames. `cancel` stops it at the next frame; every tensor is disposed however it
+ * ends, and `done` never rejects.
+ */
+export function animateDenoising(
+  tf: Tf,
+  genlab: Pick<typeof Genlab, 'ddimSteps'>,
+  model: DiffusionModel,
+  settings: DenoisingSettings,
+  io: DenoisingIo,
+): { cancel: () => void; done: Promise<DenoisingOutcome> } {
+  let live = true;
+  const { n, digit } = settings;
+  const done = (async (): Promise<DenoisingOutcome> => {
+    const labels = digit === null ? undefined : new Array<number>(n).fill(digit);
+    const trajectory = genlab.ddimSteps(model.denoiser, model.schedule, {
+      shape: [28, 28, 1],
+      n,
+      seed: settings.seed,
+      steps: settings.steps,
+      labels,
+      guidance: labels ? settings.guidance : 0,
+      clip: [-1, 1],
+    });
+    let frame = 0;
+    // Leaving the loop (break, return or throw) ends the generator, which disposes x_t and the labels.
+    for (const { t, x } of trajectory) {
+      const images = tf.tidy(() => tf.reshape(tf.div(tf.add(tf.clipByValue(x, -1, 1), 1), 2), [n, 784]) as TF.Tensor2D);
+      try {
+        await io.draw(images, t, frame++);
+      } finally {
+        images.dispose();
+      }
+      if (!live) return 'cancelled';
+      if (t === 0) break;
+      await io.pause();
+      if (!live) return 'cancelled'; // before the next step is computed
+    }
+    return live ? 'finished' : 'cancelled';
+  })().catch((e: unknown): DenoisingOutcome => {
+    if (!live) return 'cancelled';
+    io.onError(e instanceof Error ? e : new Error(String(e)));
+    return 'failed';
+  });
+  return {
+    cancel: () => {
+      live = false;
+    },
+    done,
+  };
+}
