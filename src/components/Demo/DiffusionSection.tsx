@@ -86,6 +86,8 @@ export function DiffusionSection(): React.ReactElement {
       if (id !== generation.current || !mounted.current) return;
       setPhase('running');
       el.dataset.run = String(id);
+      delete el.dataset.frame; // the frame and t shown belong to the previous run until this one draws
+      delete el.dataset.t;
       el.dataset.settings = `${next.digit ?? 'none'}:${next.steps}:${next.guidance}:${next.seed}`;
       let shownAt = 0;
       const handle = animateDenoising(runtime.tf, runtime.genlab, model, { ...next, n: SAMPLES }, {

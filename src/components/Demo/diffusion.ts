@@ -91,18 +91,21 @@ export function animateDenoising(
       clip: [-1, 1],
     });
     let frame = 0;
-    // Leaving the loop (break, return or throw) ends the generator, which disposes x_t and the labels.
-    for (const { t, x } of trajectory) {
-      const images = tf.tidy(() => tf.reshape(tf.div(tf.add(tf.clipByValue(x, -1, 1), 1), 2), [n, 784]) as TF.Tensor2D);
-      try {
-        await io.draw(images, t, frame++);
-      } finally {
-        images.dispose();
+    try {
+      for (const { t, x } of trajectory) {
+        const images = tf.tidy(() => tf.reshape(tf.div(tf.add(tf.clipByValue(x, -1, 1), 1), 2), [n, 784]) as TF.Tensor2D);
+        try {
+          await io.draw(images, t, frame++);
+        } finally {
+          images.dispose();
+        }
+        if (!live) return 'cancelled';
+        if (t === 0) break;
+        await io.pause();
+        if (!live) return 'cancelled'; // before the next step is computed
       }
-      if (!live) return 'cancelled';
-      if (t === 0) break;
-      await io.pause();
-      if (!live) return 'cancelled'; // before the next step is computed
+    } finally {
+      trajectory.return(); // frees x_t and the labels however the loop ended
     }
     return live ? 'finished' : 'cancelled';
   })().catch((e: unknown): DenoisingOutcome => {

@@ -27,4 +27,4 @@ export { cosineSchedule, createSchedule, type NoiseSchedule, type ScheduleKind }
 export { disposeDenoiser, type Denoiser } from './models/diffusion/denoiser';
 export { denoiserFromModel, NULL_CLASS } from './models/diffusion/denoiser';
 export { ancestralSample, ddimSample, samplingTimesteps, type SamplerOptions } from './models/diffusion/samplers';
-export { ddimSteps, type SamplerState } from './models/diffusion/samplers';
+export { ddimSteps, type SamplerState, type SamplerTrajectory } from './models/diffusion/samplers';

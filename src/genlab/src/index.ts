@@ -88,7 +88,7 @@ export {
 } from './models/diffusion/denoiser';
 export { createUnet, type UnetOptions } from './models/diffusion/unet';
 export { createMlpDenoiser, type MlpDenoiserOptions } from './models/diffusion/mlp';
-export { ancestralSample, ddimSample, ddimSteps, guidedNoise, samplingTimesteps, type SamplerOptions, type SamplerState } from './models/diffusion/samplers';
+export { ancestralSample, ddimSample, ddimSteps, guidedNoise, samplingTimesteps, type SamplerOptions, type SamplerState, type SamplerTrajectory } from './models/diffusion/samplers';
 export {
   discriminatorLoss,
   ganValue,

@@ -162,33 +162,57 @@ export interface SamplerState {
   x: tf.Tensor;
 }
 
+/** The states of a sampling trajectory, one at a time; `return()` ends it early. */
+export interface SamplerTrajectory extends IterableIterator<SamplerState> {
+  return(): IteratorResult<SamplerState>;
+}
+
 /**
  * {@link ddimSample} one step at a time, for a caller that must give control back between steps
  * (a web page drawing the trajectory): yields x_T, then x_τ after each step down to x_0, the same
- * tensors ddimSample computes for the same options. A yielded tensor belongs to the generator and
- * is disposed when it is advanced; stopping early (`return()`, or leaving a for…of) disposes the
- * rest, so a cancelled trajectory leaves no tensor behind.
+ * tensors ddimSample computes for the same options. Nothing is allocated before the first `next()`.
+ * A yielded tensor belongs to the trajectory and is disposed when it advances; ending it early
+ * (`return()`, or leaving a for…of) disposes the rest, so a cancelled run leaves no tensor behind.
+ * An iterator object rather than a generator function: bundlers that compile generators for older
+ * browsers turn the compiled CommonJS module into an ES module, and its exports break.
  */
-export function* ddimSteps(
+export function ddimSteps(
   denoiser: Denoiser,
   schedule: NoiseSchedule,
   options: Omit<SamplerOptions, 'onStep'> & { steps: number; eta?: number },
-): Generator<SamplerState, void, void> {
+): SamplerTrajectory {
   const eta = options.eta ?? 0;
   const taus = samplingTimesteps(schedule.steps, options.steps);
-  const { rng, labels, x: xT } = prepare(denoiser, options);
-  let x = xT;
-  try {
-    yield { t: schedule.steps, x };
-    for (let i = 0; i < taus.length; i++) {
-      const tPrev = i + 1 < taus.length ? taus[i + 1] : 0;
-      const next = ddimUpdate(denoiser, schedule, x, taus[i], tPrev, labels, eta, options, normalSeed(rng.seed()));
-      x.dispose();
-      x = next;
-      yield { t: tPrev, x };
-    }
-  } finally {
-    x.dispose();
-    labels?.dispose();
-  }
+  let state: ReturnType<typeof prepare> | undefined;
+  let next = 0; // index into taus of the next step; −1 once the trajectory has ended
+  const end = (): IteratorResult<SamplerState> => {
+    if (state) tf.dispose([state.x, state.labels]);
+    state = undefined;
+    next = -1;
+    return { done: true, value: undefined };
+  };
+  const trajectory: SamplerTrajectory = {
+    next: () => {
+      if (next < 0) return end();
+      if (!state) {
+        state = prepare(denoiser, options);
+        return { done: false, value: { t: schedule.steps, x: state.x } };
+      }
+      if (next === taus.length) return end();
+      const [t, tPrev] = [taus[next], next + 1 < taus.length ? taus[next + 1] : 0];
+      try {
+        const x = ddimUpdate(denoiser, schedule, state.x, t, tPrev, state.labels, eta, options, normalSeed(state.rng.seed()));
+        state.x.dispose();
+        state.x = x;
+      } catch (e) {
+        end();
+        throw e;
+      }
+      next++;
+      return { done: false, value: { t: tPrev, x: state.x } };
+    },
+    return: end,
+    [Symbol.iterator]: () => trajectory,
+  };
+  return trajectory;
 }
