@@ -1,6 +1,6 @@
 // The demo's denoising animation, run in Node on the cpu backend with a real (untrained, small)
 // class-conditional U-Net: one frame per DDIM state with t falling from T to 0, a cancelled or
-// failed run stops drawing, and every path frees its tensors.
+// failed run stops drawing, and every path frees its tensors. Each sample is its own trajectory.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -25,19 +25,19 @@ test('a run draws x_T and every DDIM step down to t = 0, pausing between steps, 
   const model = smallModel();
   const held = tf.memory().numTensors;
   const frames: { t: number; frame: number; pixels: number[] }[] = [];
-  let pauses = 0;
+  const pauses = { step: 0, sample: 0 };
   const run = animateDenoising(tf, genlab, model, SETTINGS, {
     draw: async (images, t, frame) => {
       assert.deepEqual(images.shape, [2, 784]);
       frames.push({ t, frame, pixels: Array.from(await images.data()) });
     },
-    pause: async () => void pauses++,
+    pause: async (kind) => void (kind === 'step' ? pauses.step++ : pauses.sample++),
     onError: (e) => assert.fail(e),
   });
   assert.equal(await run.done, 'finished');
   assert.deepEqual(frames.map((f) => f.t), [100, 75, 50, 25, 0]);
   assert.deepEqual(frames.map((f) => f.frame), [0, 1, 2, 3, 4]);
-  assert.equal(pauses, 4);
+  assert.deepEqual(pauses, { step: 4, sample: 4 }, 'a turn after each step, and between the two samples of each step after x_T');
   for (const f of frames) assert.ok(f.pixels.every((v) => v >= 0 && v <= 1));
   for (let i = 1; i < frames.length; i++) assert.notDeepEqual(frames[i].pixels, frames[i - 1].pixels, `frame ${i} differs from frame ${i - 1}`);
   assert.equal(tf.memory().numTensors, held);
@@ -63,8 +63,8 @@ test('a run cancelled between steps draws nothing more, and a draw that fails en
   let cancel = () => {};
   const run = animateDenoising(tf, genlab, model, { ...SETTINGS, steps: 10 }, {
     draw: async (_, t) => void ts.push(t),
-    pause: async () => {
-      if (ts.length === 2) cancel();
+    pause: async (kind) => {
+      if (ts.length === 2 && kind === 'sample') cancel();
     },
     onError: (e) => assert.fail(e),
   });

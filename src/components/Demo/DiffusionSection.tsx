@@ -98,7 +98,7 @@ export function DiffusionSection(): React.ReactElement {
           el.dataset.frame = String(frame);
           if (mounted.current) setProgress({ t, frame, steps: next.steps });
         },
-        pause: () => browserTurn(shownAt),
+        pause: (kind) => (kind === 'step' ? browserTurn(shownAt) : new Promise((resolve) => window.setTimeout(resolve, 0))),
         onError: (e) => mounted.current && setFailed(e.message),
       });
       current.current = handle;

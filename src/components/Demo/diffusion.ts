@@ -56,8 +56,11 @@ export interface DenoisingSettings {
 export interface DenoisingIo {
   /** Draws one frame: x_t mapped to [0, 1] as [n, 784], at time step t (T for the noise, 0 at the end). */
   draw: (images: TF.Tensor2D, t: number, frame: number) => Promise<void>;
-  /** Gives the browser a turn before the next step (a page waits for an animation frame). */
-  pause: () => Promise<void>;
+  /**
+   * Gives the browser a turn: 'step' after a frame is drawn (a page waits for an animation frame),
+   * 'sample' between the samples of one step.
+   */
+  pause: (kind: 'step' | 'sample') => Promise<void>;
   /** A failed run; never called once the run was cancelled. */
   onError: (error: Error) => void;
 }
@@ -66,9 +69,11 @@ export type DenoisingOutcome = 'finished' | 'cancelled' | 'failed';
 
 /**
  * Deterministic DDIM (η = 0, x̂_0 clipped to [−1, 1], as the library's image samples) from x_T
- * drawn with `seed` down to x_0, one `draw` per state and one `pause` between steps, so S steps
- * give S + 1 frames. `cancel` stops it at the next frame; every tensor is disposed however it
- * ends, and `done` never rejects.
+ * down to x_0, one `draw` per state, so S steps give S + 1 frames. Each sample is its own
+ * trajectory (sample k from seed + k) and the browser gets a turn after every network call: on
+ * TensorFlow.js's CPU backend a call blocks the page while it runs, and one sample's call is an
+ * n-th of a whole step's. `cancel` stops the run at the next turn; every tensor is disposed
+ * however it ends, and `done` never rejects.
  */
 export function animateDenoising(
   tf: Tf,
@@ -80,32 +85,43 @@ export function animateDenoising(
   let live = true;
   const { n, digit } = settings;
   const done = (async (): Promise<DenoisingOutcome> => {
-    const labels = digit === null ? undefined : new Array<number>(n).fill(digit);
-    const trajectory = genlab.ddimSteps(model.denoiser, model.schedule, {
-      shape: [28, 28, 1],
-      n,
-      seed: settings.seed,
-      steps: settings.steps,
-      labels,
-      guidance: labels ? settings.guidance : 0,
-      clip: [-1, 1],
-    });
-    let frame = 0;
+    const trajectories = Array.from({ length: n }, (_, k) =>
+      genlab.ddimSteps(model.denoiser, model.schedule, {
+        shape: [28, 28, 1],
+        n: 1,
+        seed: settings.seed + k,
+        steps: settings.steps,
+        labels: digit === null ? undefined : [digit],
+        guidance: digit === null ? 0 : settings.guidance,
+        clip: [-1, 1],
+      }),
+    );
     try {
-      for (const { t, x } of trajectory) {
-        const images = tf.tidy(() => tf.reshape(tf.div(tf.add(tf.clipByValue(x, -1, 1), 1), 2), [n, 784]) as TF.Tensor2D);
+      for (let frame = 0; ; frame++) {
+        const states: Genlab.SamplerState[] = [];
+        for (const [k, trajectory] of trajectories.entries()) {
+          if (k > 0 && frame > 0) {
+            await io.pause('sample');
+            if (!live) return 'cancelled';
+          }
+          const next = trajectory.next();
+          if (next.done) throw new Error('a trajectory ended early');
+          states.push(next.value);
+        }
+        const t = states[0].t;
+        const images = tf.tidy(() => tf.reshape(tf.div(tf.add(tf.clipByValue(tf.concat(states.map((s) => s.x)), -1, 1), 1), 2), [n, 784]) as TF.Tensor2D);
         try {
-          await io.draw(images, t, frame++);
+          await io.draw(images, t, frame);
         } finally {
           images.dispose();
         }
         if (!live) return 'cancelled';
         if (t === 0) break;
-        await io.pause();
+        await io.pause('step');
         if (!live) return 'cancelled'; // before the next step is computed
       }
     } finally {
-      trajectory.return(); // frees x_t and the labels however the loop ended
+      for (const trajectory of trajectories) trajectory.return(); // frees each x_t and label however the run ended
     }
     return live ? 'finished' : 'cancelled';
   })().catch((e: unknown): DenoisingOutcome => {
