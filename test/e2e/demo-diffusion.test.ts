@@ -102,7 +102,7 @@ async function finishedRun(page: Page, previous?: string): Promise<string> {
       return c?.getAttribute('data-state') === 'ready' && c.getAttribute('data-run') !== prev ? c.getAttribute('data-run') : false;
     },
     previous ?? null,
-    { timeout: 180_000 },
+    { timeout: 600_000 }, // a 5-step run on the CPU backend takes minutes on a loaded machine
   );
   return (await handle.jsonValue()) as string;
 }
@@ -179,6 +179,7 @@ test('diffusion: the same seed starts every digit from the same x_T, New noise f
   await canvas.scrollIntoViewIfNeeded();
   await recordFrames(page);
   await page.locator('[data-testid=diffusion-steps]').fill('5');
+  await page.locator('[data-testid=diffusion-guidance]').fill('0'); // one network call per sample and step, not two
   await page.locator('[data-testid=diffusion-digit-2]').click();
   const first = await finishedRun(page);
   const held = await settledTensorCount(page);
@@ -188,10 +189,10 @@ test('diffusion: the same seed starts every digit from the same x_T, New noise f
   const unconditional = await page.waitForFunction((prev) => {
     const c = document.querySelector('[data-testid=diffusion-canvas]');
     return c?.getAttribute('data-run') !== prev && Number(c?.getAttribute('data-frame')) >= 1 ? c!.getAttribute('data-run') : false;
-  }, first, { timeout: 120_000 });
+  }, first, { timeout: 300_000 });
   const noLabel = (await unconditional.jsonValue()) as string;
   assert.equal(await page.locator('[data-testid=diffusion-guidance]').isDisabled(), true);
-  assert.equal(await canvas.getAttribute('data-settings'), 'none:5:2:1');
+  assert.equal(await canvas.getAttribute('data-settings'), 'none:5:0:1');
   const [a, b] = [await framesOf(page, first), await framesOf(page, noLabel)];
   assert.deepEqual(b[0].red, a[0].red, 'same seed, same x_T');
   assert.ok(meanAbsDiff(b[1].red, a[1].red) > 0, 'digit 2 and no digit take different first steps');
