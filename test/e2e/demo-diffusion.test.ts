@@ -57,7 +57,7 @@ async function openDemo(path = '/demo'): Promise<Page> {
   page.on('console', (m) => m.type() === 'error' && errors.push(`${path}: console: ${m.text()}`));
   page.on('pageerror', (e) => errors.push(`${path}: pageerror: ${e.message}`));
   page.on('response', (r) => r.status() >= 400 && errors.push(`${path}: HTTP ${r.status()} for ${r.url()}`));
-  const res = await page.goto(base + path, { waitUntil: 'load' });
+  const res = await page.goto(base + path, { waitUntil: 'load', timeout: 120_000 });
   assert.equal(res?.status(), 200);
   await page.locator('[data-testid=demo-status][data-state=ready]').waitFor({ timeout: 120_000 });
   assert.equal(await page.locator('[data-testid=demo-status]').getAttribute('data-backend'), 'cpu');
