@@ -9,6 +9,7 @@ import {
   createSchedule,
   createUnet,
   ddimSample,
+  ddimSteps,
   denoiserFromModel,
   diffusionLoss,
   diffusionLossPerExample,
@@ -198,6 +199,40 @@ describe('samplers', () => {
     assert.throws(() => ddimSample(d, s, { shape: [2], n: 2, seed: 1, steps: 51 }), /sampling steps/);
     assert.throws(() => ddimSample(d, s, { shape: [2], n: 2, seed: 1, steps: 5, labels: [0, 1] }), /unconditional/);
     tf.dispose([a, b, c, e]);
+    d.model.dispose();
+  });
+
+  test("ddimSteps: x_T, then one state per DDIM step, ending on ddimSample's sample; stopped early, it frees every tensor", () => {
+    const d = createMlpDenoiser({ seed: 5, numClasses: 3 });
+    d.model.setWeights(d.model.getWeights().map((w, i) => tf.add(w, tf.randomNormal(w.shape, 0, 0.05, 'float32', 40 + i))));
+    const s = cosineSchedule(50);
+    const options = { shape: [2], n: 4, seed: 7, steps: 5, labels: [0, 1, 2, NULL_CLASS], guidance: 2, clip: [-1, 1] as [number, number], eta: 0.5 };
+    const before = tf.memory().numTensors;
+    const seen: { t: number; x: number[][] }[] = [];
+    for (const { t, x } of ddimSteps(d, s, options)) seen.push({ t, x: x.arraySync() as number[][] });
+    assert.equal(tf.memory().numTensors, before, 'a finished trajectory leaves nothing behind');
+    assert.deepEqual(
+      seen.map((f) => f.t),
+      [50, 40, 30, 20, 10, 0],
+    );
+    const onSteps: number[][][] = [];
+    const sample = ddimSample(d, s, { ...options, onStep: (_, x) => onSteps.push(x.arraySync() as number[][]) });
+    assert.deepEqual(
+      seen.slice(1).map((f) => f.x),
+      onSteps,
+      'the same states as ddimSample, η > 0 noise included',
+    );
+    assert.deepEqual(seen[5].x, sample.arraySync());
+    // x_T is N(0, I) noise; each step changes the state.
+    for (let i = 1; i < seen.length; i++) assert.notDeepEqual(seen[i].x, seen[i - 1].x);
+    sample.dispose();
+
+    const steps = ddimSteps(d, s, options);
+    steps.next();
+    steps.next();
+    assert.ok(tf.memory().numTensors > before, 'a running trajectory holds x_t and the labels');
+    steps.return();
+    assert.equal(tf.memory().numTensors, before, 'stopped after one step, nothing is left');
     d.model.dispose();
   });
 

@@ -4,7 +4,6 @@
 // decode (the browser entry of the library), so the page computes what the notebooks compute.
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import Translate, { translate } from '@docusaurus/Translate';
-import useBaseUrl from '@docusaurus/useBaseUrl';
 import type * as TF from '@tensorflow/tfjs';
 import type { InterpolationKind } from 'genlab/browser';
 import ganMeta from '@site/static/models/gan-mlp/metadata.json';
@@ -12,8 +11,10 @@ import ganMetrics from '@site/static/models/gan-mlp/metrics.json';
 import dcganMeta from '@site/static/models/gan-dcgan/metadata.json';
 import dcganMetrics from '@site/static/models/gan-dcgan/metrics.json';
 import vaeMeta from '@site/static/models/vae-mlp-z2/metadata.json';
-import { drawImageGrid, loadDemoRuntime, parseSeed, randomSeed, setDrawnLatent, subscribeDrawnLatent, type DemoRuntime } from './runtime';
+import { drawImageGrid, parseSeed, randomSeed, setDrawnLatent, subscribeDrawnLatent, type DemoRuntime } from './runtime';
 import { analyseDrawing, drawReported, FrameScheduler } from './tasks';
+import { useRuntime } from './useRuntime';
+import { DIFFUSION_NOTES } from './DiffusionSection';
 import styles from './styles.module.css';
 
 /** `gan` is the DCGAN (the page's default GAN), `gan-mlp` the MLP GAN, `vae` the 2-D VAE. */
@@ -26,22 +27,6 @@ type ModelName = 'gan' | 'gan-mlp' | 'vae';
  */
 const LEADING_GAN: ModelName = dcganMetrics.classifier.generated.frechet <= ganMetrics.classifier.generated.frechet ? 'gan' : 'gan-mlp';
 const OTHER_GAN: ModelName = LEADING_GAN === 'gan' ? 'gan-mlp' : 'gan';
-
-function useRuntime(): { runtime?: DemoRuntime; error?: string } {
-  const modelsUrl = useBaseUrl('/models');
-  const [state, setState] = useState<{ runtime?: DemoRuntime; error?: string }>({});
-  useEffect(() => {
-    let live = true;
-    loadDemoRuntime(modelsUrl).then(
-      (runtime) => live && setState({ runtime }),
-      (e: unknown) => live && setState({ error: e instanceof Error ? e.message : String(e) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [modelsUrl]);
-  return state;
-}
 
 /** What the page downloads for its models, in MB, from the weights' sizes in their metadata. */
 const DOWNLOAD_MB = Math.round((dcganMeta.weights.bytes + ganMeta.weights.bytes + vaeMeta.weights.bytes) / 1e6);
@@ -673,15 +658,22 @@ function formatDate(iso: string | undefined): string {
   return iso ? iso.slice(0, 10) : '—';
 }
 
+/** A run's wall-clock training time (all its epochs, resumed ones included), when its metadata has it. */
+function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined) return '—';
+  return seconds < 3600 ? `${Math.max(1, Math.round(seconds / 60))} min` : `${(seconds / 3600).toFixed(1)} h`;
+}
+
 /** How and when the published models were trained, from the metadata.json (and metrics.json) next to them. */
 export function ModelNotes(): React.ReactElement {
   const frechet = (m: { classifier: { generated: { frechet: number } } }) =>
     translate({ id: 'demo.notes.frechet', message: 'classifier Fréchet distance {value}' }, { value: m.classifier.generated.frechet.toFixed(2) });
-  type Training = { command: string; epochs: number; resumedFrom?: number; backend: string; device: string; finishedAt?: string };
+  type Training = { command: string; epochs: number; resumedFrom?: number; backend: string; device: string; finishedAt?: string; wallSeconds?: number };
   const models: [string, Training, { bytes: number }][] = [
     ['DCGAN', dcganMeta.training, dcganMeta.weights],
     ['MLP GAN', ganMeta.training, ganMeta.weights],
     ['VAE', vaeMeta.training, vaeMeta.weights],
+    [translate({ id: 'demo.notes.diffusion', message: 'Diffusion (U-Net)' }), DIFFUSION_NOTES.training, DIFFUSION_NOTES.weights],
   ];
   const epochs = (t: Training) =>
     t.resumedFrom
@@ -692,11 +684,13 @@ export function ModelNotes(): React.ReactElement {
     [<Translate id="demo.notes.epochs">Epochs</Translate>, ...models.map(([, t]) => epochs(t))],
     [<Translate id="demo.notes.engine">Engine</Translate>, ...models.map(([, t]) => `${t.backend} (${t.device})`)],
     [<Translate id="demo.notes.date">Trained</Translate>, ...models.map(([, t]) => formatDate(t.finishedAt))],
+    [<Translate id="demo.notes.time">Training time</Translate>, ...models.map(([, t]) => formatDuration(t.wallSeconds))],
     [
       <Translate id="demo.notes.quality">Quality</Translate>,
       frechet(dcganMetrics),
       frechet(ganMetrics),
       translate({ id: 'demo.notes.elbo', message: 'validation ELBO {value} nats' }, { value: vaeMeta.training.lastEpoch.metrics.validationElbo.toFixed(1) }),
+      DIFFUSION_NOTES.quality(),
     ],
     [<Translate id="demo.notes.download">Download</Translate>, ...models.map(([, , w]) => `${(w.bytes / 2 ** 20).toFixed(1)} MiB, float16`)],
   ];

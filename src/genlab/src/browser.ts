@@ -41,7 +41,15 @@ export { gaussianVaeStep } from './train/vae-gaussian';
 // …and a small diffusion model: the forward noising, the training step, and the samplers whose steps it draws.
 export { cosineSchedule, createSchedule, type NoiseSchedule, type ScheduleKind } from './models/diffusion/schedule';
 export { qSample } from './models/diffusion/forward';
-export { disposeDenoiser, type Denoiser } from './models/diffusion/denoiser';
+export { denoiserFromModel, disposeDenoiser, NULL_CLASS, type Denoiser } from './models/diffusion/denoiser';
 export { createMlpDenoiser, type MlpDenoiserOptions } from './models/diffusion/mlp';
-export { ancestralSample, ddimSample, samplingTimesteps, type SamplerOptions } from './models/diffusion/samplers';
+export {
+  ancestralSample,
+  ddimSample,
+  ddimSteps,
+  samplingTimesteps,
+  type SamplerOptions,
+  type SamplerState,
+  type SamplerTrajectory,
+} from './models/diffusion/samplers';
 export { diffusionTrainStep, type DiffusionStepSeeds } from './train/diffusion-step';

@@ -28,7 +28,8 @@ export function createMlpDenoiser(options: MlpDenoiserOptions = {}): Denoiser {
   const classes = numClasses > 0 ? tf.input({ shape: [numClasses + 1], name: 'class_one_hot' }) : undefined;
   const emb = conditioningEmbedding(tFeatures, classes, hidden[0], () => init.glorot());
   let h = tf.layers.concatenate().apply([x, emb]) as tf.SymbolicTensor;
-  for (const units of hidden) h = tf.layers.dense({ units, activation: 'swish', kernelInitializer: init.glorot() }).apply(h) as tf.SymbolicTensor;
+  // reduce, not for…of: a for…of here is what a bundler's Babel pass turns into an ES import (test/demo/browser-entry).
+  h = hidden.reduce((x, units) => tf.layers.dense({ units, activation: 'swish', kernelInitializer: init.glorot() }).apply(x) as tf.SymbolicTensor, h);
   const out = tf.layers.dense({ units: dim, kernelInitializer: 'zeros', name: 'eps' }).apply(h) as tf.SymbolicTensor;
   const model = tf.model({ inputs: classes ? [x, tFeatures, classes] : [x, tFeatures], outputs: out, name: 'mlp_denoiser' });
   return { architecture: 'mlp', model, timeDim, numClasses };

@@ -118,23 +118,98 @@ export function ddimSample(denoiser: Denoiser, schedule: NoiseSchedule, options:
   let x = xT;
   taus.forEach((t, i) => {
     const tPrev = i + 1 < taus.length ? taus[i + 1] : 0;
-    const next = tf.tidy(() => {
-      const aBar = alphaBarAt(schedule, t);
-      const aBarPrev = alphaBarAt(schedule, tPrev);
-      const eps = guidedNoise(denoiser, x, t, labels, options.guidance);
-      const x0 = predictX0(x, eps, aBar, options.clip);
-      // With clipping, ε̂ is recomputed from the clipped x̂_0 so the two stay consistent.
-      const epsUsed = options.clip ? tf.div(tf.sub(x, tf.mul(Math.sqrt(aBar), x0)), Math.sqrt(1 - aBar)) : eps;
-      const sigma = eta * Math.sqrt((1 - aBarPrev) / (1 - aBar)) * Math.sqrt(1 - aBar / aBarPrev);
-      const seed = normalSeed(rng.seed());
-      let out = tf.add(tf.mul(Math.sqrt(aBarPrev), x0), tf.mul(Math.sqrt(Math.max(1 - aBarPrev - sigma * sigma, 0)), epsUsed));
-      if (sigma > 0) out = tf.add(out, tf.mul(sigma, tf.randomNormal(x.shape, 0, 1, 'float32', seed)));
-      return out;
-    });
+    const next = ddimUpdate(denoiser, schedule, x, t, tPrev, labels, eta, options, normalSeed(rng.seed()));
     x.dispose();
     x = next;
     options.onStep?.(tPrev, x);
   });
   labels?.dispose();
   return x;
+}
+
+/** One DDIM step from x_τ to x_{τ'} (eq. 12 with σ of eq. 16); `seed` draws z when σ > 0. */
+function ddimUpdate(
+  denoiser: Denoiser,
+  schedule: NoiseSchedule,
+  x: tf.Tensor,
+  t: number,
+  tPrev: number,
+  labels: tf.Tensor1D | undefined,
+  eta: number,
+  options: Pick<SamplerOptions, 'guidance' | 'clip'>,
+  seed: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const aBar = alphaBarAt(schedule, t);
+    const aBarPrev = alphaBarAt(schedule, tPrev);
+    const eps = guidedNoise(denoiser, x, t, labels, options.guidance);
+    const x0 = predictX0(x, eps, aBar, options.clip);
+    // With clipping, ε̂ is recomputed from the clipped x̂_0 so the two stay consistent.
+    const epsUsed = options.clip ? tf.div(tf.sub(x, tf.mul(Math.sqrt(aBar), x0)), Math.sqrt(1 - aBar)) : eps;
+    const sigma = eta * Math.sqrt((1 - aBarPrev) / (1 - aBar)) * Math.sqrt(1 - aBar / aBarPrev);
+    let out = tf.add(tf.mul(Math.sqrt(aBarPrev), x0), tf.mul(Math.sqrt(Math.max(1 - aBarPrev - sigma * sigma, 0)), epsUsed));
+    if (sigma > 0) out = tf.add(out, tf.mul(sigma, tf.randomNormal(x.shape, 0, 1, 'float32', seed)));
+    return out;
+  });
+}
+
+/** One state of a sampling trajectory: x_t at time step t (T for the starting noise, 0 for the sample). */
+export interface SamplerState {
+  t: number;
+  x: tf.Tensor;
+}
+
+/** The states of a sampling trajectory, one at a time; `return()` ends it early. */
+export interface SamplerTrajectory extends IterableIterator<SamplerState> {
+  return(): IteratorResult<SamplerState>;
+}
+
+/**
+ * {@link ddimSample} one step at a time, for a caller that must give control back between steps
+ * (a web page drawing the trajectory): yields x_T, then x_τ after each step down to x_0, the same
+ * tensors ddimSample computes for the same options. Nothing is allocated before the first `next()`.
+ * A yielded tensor belongs to the trajectory and is disposed when it advances; ending it early
+ * (`return()`, or leaving a for…of) disposes the rest, so a cancelled run leaves no tensor behind.
+ * An iterator object rather than a generator function: bundlers that compile generators for older
+ * browsers turn the compiled CommonJS module into an ES module, and its exports break.
+ */
+export function ddimSteps(
+  denoiser: Denoiser,
+  schedule: NoiseSchedule,
+  options: Omit<SamplerOptions, 'onStep'> & { steps: number; eta?: number },
+): SamplerTrajectory {
+  const eta = options.eta ?? 0;
+  const taus = samplingTimesteps(schedule.steps, options.steps);
+  let state: ReturnType<typeof prepare> | undefined;
+  let next = 0; // index into taus of the next step; −1 once the trajectory has ended
+  const end = (): IteratorResult<SamplerState> => {
+    if (state) tf.dispose([state.x, state.labels]);
+    state = undefined;
+    next = -1;
+    return { done: true, value: undefined };
+  };
+  const trajectory: SamplerTrajectory = {
+    next: () => {
+      if (next < 0) return end();
+      if (!state) {
+        state = prepare(denoiser, options);
+        return { done: false, value: { t: schedule.steps, x: state.x } };
+      }
+      if (next === taus.length) return end();
+      const [t, tPrev] = [taus[next], next + 1 < taus.length ? taus[next + 1] : 0];
+      try {
+        const x = ddimUpdate(denoiser, schedule, state.x, t, tPrev, state.labels, eta, options, normalSeed(state.rng.seed()));
+        state.x.dispose();
+        state.x = x;
+      } catch (e) {
+        end();
+        throw e;
+      }
+      next++;
+      return { done: false, value: { t: tPrev, x: state.x } };
+    },
+    return: end,
+    [Symbol.iterator]: () => trajectory,
+  };
+  return trajectory;
 }
