@@ -2,7 +2,8 @@
 // scrolled by keyboard (WCAG 2.1.1). Each one that overflows now gets tabindex=0 so it takes focus
 // and the arrow keys scroll it, as Docusaurus does for code blocks; one that fits loses it again,
 // so a page of short formulas adds no tab stops. Checked after each route change, resize and
-// change to the page (pages such as the lab draw their content after loading), at most every 250 ms.
+// change to the page (pages such as the lab draw their content after loading) and once the web fonts
+// have loaded, at most every 250 ms.
 import type { ClientModule } from '@docusaurus/types';
 
 const REGIONS = '.katex-display, .markdown table';
@@ -46,6 +47,9 @@ const module: ClientModule = {
     if (observing) return;
     observing = true;
     window.addEventListener('resize', schedule);
+    // Web fonts (KaTeX's among them) widen formulas and tables after the first check without changing the DOM.
+    document.fonts.addEventListener('loadingdone', schedule);
+    window.addEventListener('load', schedule);
     // Only added and removed nodes: the lab's running text and attributes change many times a second.
     new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
   },
