@@ -82,6 +82,8 @@ for (const locale of ['', '/zh-Hans']) {
     test(`${url}: no serious or critical WCAG 2 A/AA violation (axe-core), light and dark theme`, async () => {
       const context = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
       const page = await context.newPage();
+      // Playwright's 30 s default is too short for a page load on a machine busy with trainings.
+      page.setDefaultTimeout(120_000);
       try {
         const res = await page.goto(base + url, { waitUntil: 'load' });
         assert.equal(res?.status(), 200, `${url} answered ${res?.status()}`);
