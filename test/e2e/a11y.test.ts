@@ -74,6 +74,8 @@ async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   for (let i = 0; i < 3 && (await page.getAttribute('html', 'data-theme')) !== theme; i++) await toggle.first().click();
   assert.equal(await page.getAttribute('html', 'data-theme'), theme);
   await page.waitForTimeout(300); // Mermaid redraws its diagrams in the new theme.
+  // Infima fades colours between themes: axe must read the colours the transitions end on.
+  await page.waitForFunction(() => document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState !== 'running'));
 }
 
 for (const locale of ['', '/zh-Hans']) {
