@@ -843,10 +843,10 @@ export function Lab(): React.ReactElement {
           formula={
             gan ? (
               <>
-                <span className={styles.legend} style={{ color: COLORS.nonSaturating }}>
+                <span className={styles.legend} style={{ borderColor: COLORS.nonSaturating }}>
                   → −∂(−log D)/∂x
                 </span>{' '}
-                <span className={styles.legend} style={{ color: COLORS.minimax }}>
+                <span className={styles.legend} style={{ borderColor: COLORS.minimax }}>
                   → −∂log(1 − D)/∂x
                 </span>{' '}
                 <FormulaLink to="/formulas/gan-losses">
