@@ -28,6 +28,8 @@ function walk(dir: string): string[] {
     .flatMap((n) => {
       const p = join(dir, n);
       if (n === 'node_modules' || n === 'dist' || n.startsWith('.')) return [];
+      // docs/api/ is written by the build itself (src/plugins/api-reference.ts) from src/genlab/src, which is hashed.
+      if (relative(ROOT, p) === join('docs', 'api')) return [];
       return statSync(p).isDirectory() ? walk(p) : [p];
     });
 }
