@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { LoadContext, Plugin } from '@docusaurus/types';
 import type { PluginOptions } from '@docusaurus/plugin-content-docs';
 
@@ -80,9 +81,8 @@ function walk(dir: string): string[] {
     });
 }
 
-function inputsHash(siteDir: string): string {
+function inputsHash(siteDir: string, lib: string): string {
   const h = createHash('sha256');
-  const lib = join(siteDir, 'src', 'genlab');
   const files = [...walk(join(lib, 'src')), join(lib, 'tsconfig.json'), join(siteDir, 'tsconfig.base.json'), __filename];
   for (const f of files)
     h.update(`${relative(siteDir, f)}\0`)
@@ -92,20 +92,28 @@ function inputsHash(siteDir: string): string {
   return h.digest('hex');
 }
 
+export interface ApiReferenceOptions {
+  /** The library package folder, with src/index.ts, src/browser.ts and tsconfig.json (default src/genlab). */
+  lib?: string;
+  /** Where the pages go (default docs/api). */
+  out?: string;
+}
+
 /**
  * Writes docs/api/ (pages, _category_.json, navigation.json) unless the inputs are unchanged.
- * Throws when TypeDoc reports an error or a warning, after it has printed them.
+ * Throws when TypeDoc reports an error or a warning, with its messages; nothing is written then.
  */
-export async function generateApiReference(siteDir: string): Promise<{ regenerated: boolean; seconds: number }> {
+export async function generateApiReference(siteDir: string, options: ApiReferenceOptions = {}): Promise<{ regenerated: boolean; seconds: number }> {
   const t0 = Date.now();
-  const out = join(siteDir, 'docs', API_DIR);
+  const lib = options.lib ?? join(siteDir, 'src', 'genlab');
+  const out = options.out ?? join(siteDir, 'docs', API_DIR);
   const stamp = join(out, '.inputs');
-  const hash = inputsHash(siteDir);
+  const hash = inputsHash(siteDir, lib);
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return { regenerated: false, seconds: (Date.now() - t0) / 1000 };
 
   const td = await import('typedoc');
-  const lib = join(siteDir, 'src', 'genlab');
-  const tmp = join(siteDir, '.cache', 'api-reference');
+  // Written next to the site's other caches, then moved into place whole.
+  const tmp = join(siteDir, '.cache', `api-reference-${String(process.pid)}`);
   rmSync(tmp, { recursive: true, force: true });
   const app = await td.Application.bootstrapWithPlugins(
     {
@@ -130,6 +138,12 @@ export async function generateApiReference(siteDir: string): Promise<{ regenerat
     } as Parameters<typeof td.Application.bootstrapWithPlugins>[0],
     [new td.TSConfigReader()],
   );
+  const reported: string[] = [];
+  const log = app.logger.log.bind(app.logger);
+  app.logger.log = (message, level) => {
+    if (level >= td.LogLevel.Warn) reported.push(stripVTControlCharacters(message));
+    log(message, level);
+  };
   app.converter.on(td.Converter.EVENT_RESOLVE_BEGIN, (context) => {
     for (const module of context.project.children ?? []) {
       const entry = ENTRY_POINTS.find(([f]) => module.name === f.replace(/\.ts$/, ''));
@@ -145,13 +159,13 @@ export async function generateApiReference(siteDir: string): Promise<{ regenerat
       }
     }
   });
+  const failed = () => app.logger.hasErrors() || app.logger.hasWarnings();
   const project = await app.convert();
-  if (project) {
-    app.validate(project);
-    if (!app.logger.hasErrors() && !app.logger.hasWarnings()) await app.generateOutputs(project);
-  }
-  if (!project || app.logger.hasErrors() || app.logger.hasWarnings()) {
-    throw new Error('api-reference: TypeDoc reported the errors or warnings above (warnings count as errors): fix the doc comments they name.');
+  if (project) app.validate(project);
+  if (project && !failed()) await app.generateOutputs(project);
+  if (!project || failed()) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`api-reference: TypeDoc reported (warnings count as errors; fix the doc comments they name):\n${reported.join('\n')}`);
   }
 
   writeFileSync(join(tmp, 'index.md'), INTRO + readFileSync(join(tmp, 'index.md'), 'utf8').replace(/^# .*\n+/, ''));
