@@ -28,6 +28,8 @@ function walk(dir: string): string[] {
     .flatMap((n) => {
       const p = join(dir, n);
       if (n === 'node_modules' || n === 'dist' || n.startsWith('.')) return [];
+      // docs/api/ is written by the build itself (src/plugins/api-reference.ts) from src/genlab/src, which is hashed.
+      if (relative(ROOT, p) === join('docs', 'api')) return [];
       return statSync(p).isDirectory() ? walk(p) : [p];
     });
 }
@@ -87,7 +89,12 @@ export function ensureSiteBuild(baseUrl = '/'): SiteBuild {
     timeout: 1_800_000,
     env: { ...process.env, NO_UPDATE_NOTIFIER: '1', SITE_BASE_URL: baseUrl },
   });
-  const built = { status: r.status ?? 1, log: `${r.stdout}\n${r.stderr}${r.error ? `\n${r.error.message}` : ''}`, seconds: (Date.now() - t0) / 1000 };
+  // A timed-out build can exit 0 (Docusaurus ends cleanly on SIGTERM): r.error makes it a failure.
+  const built = {
+    status: r.error ? 1 : (r.status ?? 1),
+    log: `${r.stdout}\n${r.stderr}${r.error ? `\n${r.error.message}` : ''}`,
+    seconds: (Date.now() - t0) / 1000,
+  };
   // Only a finished build is reused (a timed-out one has status null, and r.error says so).
   if (built.status === 0 && !r.error) writeFileSync(result, JSON.stringify(built));
   const fresh = { ...built, outDir, reused: false };
