@@ -31,7 +31,10 @@ test('a run draws x_T and every DDIM step down to t = 0, pausing between steps, 
       assert.deepEqual(images.shape, [2, 784]);
       frames.push({ t, frame, pixels: Array.from(await images.data()) });
     },
-    pause: async (kind) => void (kind === 'step' ? pauses.step++ : pauses.sample++),
+    pause: async (kind) => {
+      if (kind === 'step') pauses.step++;
+      else pauses.sample++;
+    },
     onError: (e) => assert.fail(e),
   });
   assert.equal(await run.done, 'finished');

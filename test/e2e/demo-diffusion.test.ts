@@ -95,7 +95,7 @@ async function recordFrames(page: Page): Promise<void> {
 }
 
 async function framesOf(page: Page, run: string): Promise<Frame[]> {
-  const all = (await page.evaluate(() => (window as unknown as { frames_: Frame[] }).frames_)) as Frame[];
+  const all = await page.evaluate<Frame[]>(() => (window as unknown as { frames_: Frame[] }).frames_);
   return all.filter((f) => f.run === run);
 }
 
@@ -238,7 +238,10 @@ test('diffusion: the same seed starts every digit from the same x_T, New noise f
 });
 
 test('diffusion: the section is translated on /zh-Hans/demo', async (t) => {
-  if (process.env.GENLAB_SITE_BUILD && !process.env.GENLAB_SITE_BUILD_ZH) return t.skip('this build has no zh-Hans locale');
+  if (process.env.GENLAB_SITE_BUILD && !process.env.GENLAB_SITE_BUILD_ZH) {
+    t.skip('this build has no zh-Hans locale');
+    return;
+  }
   const page = await openDemo('/zh-Hans/demo');
   assert.match(await page.locator('#diffusion').innerText(), /从噪声到数字/);
   assert.match(await page.locator('[data-testid=diffusion-new-noise]').innerText(), /换一份噪声/);

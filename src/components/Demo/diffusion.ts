@@ -39,7 +39,7 @@ export function loadDiffusionModel(
     if (denoiser.numClasses === 0) throw new Error(`${DIFFUSION_FOLDER} is not class-conditional`);
     const schedule = genlab.createSchedule((metadata.schedule ?? 'cosine') as Genlab.ScheduleKind, metadata.diffusionSteps ?? 1000);
     return { denoiser, schedule };
-  })().catch((e) => {
+  })().catch((e: unknown) => {
     loading = undefined;
     throw e;
   });
@@ -114,7 +114,7 @@ export function animateDenoising(
           states.push(next.value);
         }
         const t = states[0].t;
-        const images = tf.tidy(() => tf.reshape(tf.div(tf.add(tf.clipByValue(tf.concat(states.map((s) => s.x)), -1, 1), 1), 2), [n, 784]) as TF.Tensor2D);
+        const images = tf.tidy(() => tf.reshape<TF.Rank.R2>(tf.div(tf.add(tf.clipByValue(tf.concat(states.map((s) => s.x)), -1, 1), 1), 2), [n, 784]));
         try {
           await io.draw(images, t, frame);
         } finally {
