@@ -1,6 +1,6 @@
 // Runs every test file under test/ with Node's own test runner (TypeScript through tsx).
 // Node 20's --test does not expand globs or pick up .ts files, so the list is built here.
-// Usage: node scripts/run-tests.mjs [substring filter…]
+// Usage: node scripts/run-tests.mjs [substring filter…] [--exclude substring …]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,10 +12,14 @@ function walk(dir) {
   });
 }
 
-const filters = process.argv.slice(2);
+// Arguments are substrings a test file's path must contain; `--exclude S` drops the files containing S.
+const args = process.argv.slice(2);
+const excludes = args.flatMap((a, i) => (args[i - 1] === '--exclude' ? [a] : []));
+const filters = args.filter((a, i) => a !== '--exclude' && args[i - 1] !== '--exclude');
 const files = walk('test')
   .sort()
-  .filter((f) => !filters.length || filters.some((s) => f.includes(s)));
+  .filter((f) => !filters.length || filters.some((s) => f.includes(s)))
+  .filter((f) => !excludes.some((s) => f.includes(s)));
 if (!files.length) {
   console.error(`no test files match ${filters.join(', ')}`);
   process.exit(1);
