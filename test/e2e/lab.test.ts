@@ -170,14 +170,29 @@ test("a copied link reproduces the configuration and the first 100 steps' losses
   await again.context().close();
 });
 
+/** Starts summing the page's layout shifts (the Layout Instability API), to be read by layoutShift. */
+async function watchLayoutShifts(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __labShift: number };
+    w.__labShift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__labShift += (e as unknown as { value: number }).value;
+    }).observe({ type: 'layout-shift' });
+  });
+}
+
+const layoutShift = (page: Page): Promise<number> => page.evaluate(() => (window as unknown as { __labShift: number }).__labShift);
+
 test('the tensor count stays flat over 2,000 steps; pausing stops all work; leaving the page frees every tensor', async () => {
   const page = await openLab('/lab?h=16-16&b=32&stop=2000&backend=cpu');
   // The optimizers make their moment estimates on their first update: count after one of each.
   await clickStep(page, 'lab-d-step', 'data-d-steps');
   await clickStep(page, 'lab-g-step', 'data-g-steps');
   const start = await num(page, 'data-tensors');
+  await watchLayoutShifts(page);
   assert.equal(await playTo(page), 2000);
   assert.equal(await num(page, 'data-tensors'), start, 'tensors after 2,000 steps');
+  assert.equal(await layoutShift(page), 0, 'nothing on the page moved while it trained');
   const memory = () =>
     page.evaluate(() => {
       const m = (window as unknown as { __genlabTfMemory: () => { numTensors: number; numBytes: number } }).__genlabTfMemory();
@@ -239,12 +254,15 @@ test('diffusion: the page trains the denoiser, draws the reverse trajectories an
   const page = await openLab('/lab?m=diffusion&data=ring8&seed=1&smp=ddim&ss=10&stop=300&backend=cpu');
   assert.equal(await page.locator('[data-testid=lab-d-step]').count(), 0, 'no D step button for diffusion');
   assert.equal(await page.locator('[data-testid=lab-view-latent]').count(), 0, 'no latent view for diffusion');
+  assert.equal(await page.locator('[data-testid=lab-keys]').textContent(), 'Keys: P play/pause · N one step · S slow · R reset', 'no D or G key');
   // Adam makes its moment estimates on the first update: count after one step.
   await page.locator('[data-testid=lab-one-step]').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=lab]')?.getAttribute('data-step')) === 1);
   const start = await num(page, 'data-tensors');
+  await watchLayoutShifts(page);
   assert.equal(await playTo(page), 300);
   assert.equal(await num(page, 'data-tensors'), start, 'tensors after 300 steps');
+  assert.equal(await layoutShift(page), 0, 'nothing on the page moved while it trained');
   const v = await page.evaluate(() => {
     const views = window.__genlabLab!.views()!;
     return views.kind === 'diffusion'

@@ -4,7 +4,16 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import * as genlab from 'genlab/browser';
 import { DEFAULT_CONFIG, DIFFUSION_HIDDEN, parseConfig, type LabConfig } from '../../src/components/Lab/config';
-import { COVERAGE_SHARE, createLabRun, DiffusionSession, DIFFUSION_SAMPLES, FORWARD_POINTS, TRAJECTORIES } from '../../src/components/Lab/diffusion-session';
+import {
+  COVERAGE_SHARE,
+  createLabRun,
+  DiffusionSession,
+  DIFFUSION_SAMPLES,
+  FORWARD_POINTS,
+  TRAJECTORIES,
+  YIELD_MS,
+  type DiffusionViews,
+} from '../../src/components/Lab/diffusion-session';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -16,6 +25,13 @@ const diffusion: LabConfig = { ...DEFAULT_CONFIG, model: 'diffusion', hidden: [.
 const small: LabConfig = { ...diffusion, hidden: [16, 16], batch: 32, diffusionSteps: 20 };
 /** Steps after which the page's default diffusion run (seed 1, ring8) covers ≥ 7 of the 8 modes on the CPU backend. */
 const COVERAGE_STEPS = 500;
+
+/** The views of a live run (a disposed run's are undefined). */
+async function viewsOf(s: DiffusionSession): Promise<DiffusionViews> {
+  const v = await s.views();
+  assert.ok(v, 'a live run has views');
+  return v;
+}
 
 test('m=diffusion makes a DiffusionSession; same seed, same losses; another seed, other losses', async () => {
   const runs = [small, small, { ...small, seed: 2 }].map((c) => createLabRun({ tf, genlab }, c));
@@ -42,7 +58,7 @@ test('views draw no random numbers from the run, and the samples start from the 
   await a.flush();
   await b.flush();
   assert.deepEqual(a.history.loss, b.history.loss);
-  const [va, vb] = [await a.views(), await b.views()];
+  const [va, vb] = [await viewsOf(a), await viewsOf(b)];
   assert.deepEqual(Array.from(va.fake), Array.from(vb.fake));
   a.dispose();
   b.dispose();
@@ -52,7 +68,7 @@ test('a reverse trajectory has T + 1 points (ancestral) or S + 1 (DDIM), from x_
   for (const config of [small, { ...small, sampler: 'ddim' as const, samplerSteps: 5 }]) {
     const s = new DiffusionSession({ tf, genlab }, config);
     for (let i = 0; i < 5; i++) s.trainStep();
-    const v = await s.views();
+    const v = await viewsOf(s);
     const points = config.sampler === 'ddim' ? config.samplerSteps + 1 : config.diffusionSteps + 1;
     assert.equal(v.fake.length, 2 * DIFFUSION_SAMPLES);
     assert.equal(v.trajectories.length, TRAJECTORIES);
@@ -114,10 +130,51 @@ test(`the page's default diffusion run (seed 1, ring8, CPU) puts samples on at l
     if (i % 100 === 99) await s.flush();
   }
   await s.flush();
-  const v = await s.views();
+  const v = await viewsOf(s);
   assert.ok(v.covered! >= 7, `after ${COVERAGE_STEPS} steps: ${v.covered} modes, ${JSON.stringify(genlab.modeCoverage(v.fake, undefined, COVERAGE_SHARE))}`);
   const early = s.history.loss.slice(0, 50).reduce((a, b) => a + b) / 50;
   const late = s.history.loss.slice(-50).reduce((a, b) => a + b) / 50;
   assert.ok(late < early, `mean loss of the first 50 steps ${early}, of the last 50 ${late}`);
   s.dispose();
+});
+
+test('sampling the views gives the event loop a turn at least every few steps, and calls run one at a time', async () => {
+  // Ancestral sampling with T = 100 on 512 points and the page's default network: the CPU backend's slowest view.
+  const s = new DiffusionSession({ tf, genlab }, { ...diffusion, diffusionSteps: 100 });
+  s.trainStep();
+  await s.flush();
+  const ticks: number[] = [];
+  const base = tf.memory().numTensors;
+  let held = 0;
+  let ticking = true;
+  const tick = () => {
+    ticks.push(performance.now());
+    held = Math.max(held, tf.memory().numTensors - base);
+    if (ticking) setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+  const t0 = performance.now();
+  const [first, second] = await Promise.all([viewsOf(s), viewsOf(s)]);
+  const spent = performance.now() - t0;
+  ticking = false;
+  const gaps = ticks.slice(1).map((t, i) => t - ticks[i]);
+  const longest = Math.max(...gaps);
+  // One step of the sampler plus YIELD_MS is the longest the page may wait; the two calls take 200 steps in all.
+  assert.ok(spent > 8 * YIELD_MS, `two samplings took ${spent.toFixed(0)} ms: too fast to tell`);
+  assert.ok(longest < spent / 8, `longest wait for a turn ${longest.toFixed(0)} ms of ${spent.toFixed(0)} ms`);
+  assert.deepEqual(Array.from(second.fake), Array.from(first.fake), 'same weights, same x_T: the same samples');
+  // One trajectory holds x_t and a slice of it per step reached (≤ T + 1): two at once would hold twice that.
+  assert.ok(held > 10 && held <= 100 + 3, `tensors held while sampling: ${held}`);
+  s.dispose();
+});
+
+test('a run disposed while its views are being sampled stops sampling, frees their tensors and resolves to undefined', async () => {
+  const before = tf.memory().numTensors;
+  const s = new DiffusionSession({ tf, genlab }, { ...diffusion, diffusionSteps: 100 });
+  const pending = s.views();
+  await new Promise((resolve) => setTimeout(resolve, YIELD_MS));
+  s.dispose();
+  assert.equal(await pending, undefined);
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(await s.views(), undefined, 'a disposed run has no views');
 });

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   alphaBarAt,
   ancestralSample,
+  ancestralSteps,
   cosineSchedule,
   createMlpDenoiser,
   createSchedule,
@@ -231,6 +232,37 @@ describe('samplers', () => {
     steps.next();
     steps.next();
     assert.ok(tf.memory().numTensors > before, 'a running trajectory holds x_t and the labels');
+    steps.return();
+    assert.equal(tf.memory().numTensors, before, 'stopped after one step, nothing is left');
+    d.model.dispose();
+  });
+
+  test('ancestralSteps: x_T, then one state per step t = T … 1, the same states as ancestralSample; stopped early, it frees every tensor', () => {
+    const d = createMlpDenoiser({ seed: 6, numClasses: 3 });
+    d.model.setWeights(d.model.getWeights().map((w, i) => tf.add(w, tf.randomNormal(w.shape, 0, 0.05, 'float32', 60 + i))));
+    const s = cosineSchedule(12);
+    const options = { shape: [2], n: 4, seed: 9, labels: [0, 1, 2, NULL_CLASS], guidance: 1.5, variance: 'posterior' as const };
+    const before = tf.memory().numTensors;
+    const seen: { t: number; x: number[][] }[] = [];
+    for (const { t, x } of ancestralSteps(d, s, options)) seen.push({ t, x: x.arraySync() as number[][] });
+    assert.equal(tf.memory().numTensors, before, 'a finished trajectory leaves nothing behind');
+    assert.deepEqual(
+      seen.map((f) => f.t),
+      [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+    );
+    const onSteps: number[][][] = [];
+    const sample = ancestralSample(d, s, { ...options, onStep: (_, x) => onSteps.push(x.arraySync() as number[][]) });
+    assert.deepEqual(
+      seen.slice(1).map((f) => f.x),
+      onSteps,
+      'the same states as ancestralSample, the noise of every step included',
+    );
+    assert.deepEqual(seen[12].x, sample.arraySync());
+    sample.dispose();
+
+    const steps = ancestralSteps(d, s, options);
+    steps.next();
+    steps.next();
     steps.return();
     assert.equal(tf.memory().numTensors, before, 'stopped after one step, nothing is left');
     d.model.dispose();

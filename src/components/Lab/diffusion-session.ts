@@ -21,6 +21,8 @@ export const FORWARD_POINTS = 512;
  */
 export const COVERAGE_SHARE = 0.005;
 const VIEW_SEED_OFFSET = 7919;
+/** Longest stretch of sampling (ms) before the page gets a turn: well under a frame's worth of input delay. */
+export const YIELD_MS = 25;
 
 export interface DiffusionViews {
   kind: 'diffusion';
@@ -57,6 +59,7 @@ export class DiffusionSession {
   private readonly eps: TF.Tensor2D;
   private forwardCache?: Promise<Float32Array[]>;
   private pending: TF.Scalar[] = [];
+  private viewsQueue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
   constructor(deps: LabDeps, config: LabConfig) {
@@ -126,40 +129,56 @@ export class DiffusionSession {
    * Samples from the current ε_θ with the configured sampler (T network calls for ancestral
    * sampling, S for DDIM), from the same seeded x_T every time, so the views show the model
    * changing and not the noise; the first TRAJECTORIES samples keep every step. Draws no number
-   * from the run's random stream.
+   * from the run's random stream. The sampler runs one step at a time and gives the page a turn
+   * every YIELD_MS, so a slow backend never freezes it; calls run one after another, so at most
+   * one trajectory holds tensors. Resolves to undefined when the run is disposed meanwhile.
    */
-  async views(): Promise<DiffusionViews> {
+  views(): Promise<DiffusionViews | undefined> {
+    const next = this.viewsQueue.then(() => this.sampleViews());
+    this.viewsQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async sampleViews(): Promise<DiffusionViews | undefined> {
     const { tf, lib, config } = this;
-    const path: TF.Tensor[] = [];
-    const times: number[] = [this.schedule.steps];
-    const keep = (x: TF.Tensor) => path.push(tf.slice(x, [0, 0], [TRAJECTORIES, 2]));
-    const options = {
-      shape: [2],
-      n: DIFFUSION_SAMPLES,
-      seed: config.seed + VIEW_SEED_OFFSET,
-      onStart: keep,
-      onStep: (t: number, x: TF.Tensor) => {
-        times.push(t);
-        keep(x);
-      },
-    };
-    const x =
+    if (this.disposed) return undefined;
+    const options = { shape: [2], n: DIFFUSION_SAMPLES, seed: config.seed + VIEW_SEED_OFFSET };
+    const trajectory =
       config.sampler === 'ddim'
-        ? lib.ddimSample(this.denoiser, this.schedule, { ...options, steps: Math.min(config.samplerSteps, this.schedule.steps) })
-        : lib.ancestralSample(this.denoiser, this.schedule, options);
-    // [steps + 1, TRAJECTORIES, 2] → [TRAJECTORIES, steps + 1, 2]: one polyline per point.
-    const stacked = tf.tidy(() => tf.transpose(tf.stack(path), [1, 0, 2]));
-    tf.dispose(path);
-    const [fake, lines] = (await Promise.all([x.data(), stacked.data()])) as Float32Array[];
-    tf.dispose([x, stacked]);
-    const per = 2 * times.length;
-    return {
-      kind: 'diffusion',
-      fake,
-      trajectories: Array.from({ length: TRAJECTORIES }, (_, i) => lines.slice(i * per, (i + 1) * per)),
-      trajectoryTimes: times,
-      covered: config.data === 'ring8' ? lib.modeCoverage(fake, undefined, COVERAGE_SHARE).covered : undefined,
-    };
+        ? lib.ddimSteps(this.denoiser, this.schedule, { ...options, steps: Math.min(config.samplerSteps, this.schedule.steps) })
+        : lib.ancestralSteps(this.denoiser, this.schedule, options);
+    const path: TF.Tensor[] = [];
+    const times: number[] = [];
+    let x: TF.Tensor | undefined;
+    let turn = performance.now();
+    try {
+      for (let state = trajectory.next(); !state.done; state = trajectory.next()) {
+        times.push(state.value.t);
+        path.push(tf.slice(state.value.x, [0, 0], [TRAJECTORIES, 2]));
+        if (state.value.t === 0) x = tf.clone(state.value.x);
+        if (performance.now() - turn > YIELD_MS) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          turn = performance.now();
+          if (this.disposed) return undefined;
+        }
+      }
+      if (!x) return undefined;
+      // [steps + 1, TRAJECTORIES, 2] → [TRAJECTORIES, steps + 1, 2]: one polyline per point.
+      const stacked = tf.tidy(() => tf.transpose(tf.stack(path), [1, 0, 2]));
+      const [fake, lines] = (await Promise.all([x.data(), stacked.data()])) as Float32Array[];
+      stacked.dispose();
+      const per = 2 * times.length;
+      return {
+        kind: 'diffusion',
+        fake,
+        trajectories: Array.from({ length: TRAJECTORIES }, (_, i) => lines.slice(i * per, (i + 1) * per)),
+        trajectoryTimes: times,
+        covered: config.data === 'ring8' ? lib.modeCoverage(fake, undefined, COVERAGE_SHARE).covered : undefined,
+      };
+    } finally {
+      trajectory.return();
+      tf.dispose([...path, ...(x ? [x] : [])]);
+    }
   }
 
   weights(): Record<string, number[][]> {

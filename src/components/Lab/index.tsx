@@ -253,7 +253,7 @@ export function Lab(): React.ReactElement {
       await s.flush();
       if (session.current !== s) return;
       const v = await s.views();
-      if (session.current !== s) return;
+      if (session.current !== s || !v) return;
       views.current = v;
       draw(s, v);
       await showForward(s, noiseTRef.current);
@@ -617,8 +617,12 @@ export function Lab(): React.ReactElement {
         >
           <Translate id="lab.reset">Reset</Translate>
         </button>
-        <span className={styles.keys}>
-          <Translate id="lab.keys">Keys: P play/pause · D, G one step · N one iteration · S slow · R reset</Translate>
+        <span className={styles.keys} data-testid="lab-keys">
+          {config?.model === 'gan' ? (
+            <Translate id="lab.keys">Keys: P play/pause · D, G one step · N one iteration · S slow · R reset</Translate>
+          ) : (
+            <Translate id="lab.keys.single">Keys: P play/pause · N one step · S slow · R reset</Translate>
+          )}
         </span>
       </div>
 

@@ -43,13 +43,6 @@ export { cosineSchedule, createSchedule, type NoiseSchedule, type ScheduleKind }
 export { qSample } from './models/diffusion/forward';
 export { denoiserFromModel, disposeDenoiser, NULL_CLASS, type Denoiser } from './models/diffusion/denoiser';
 export { createMlpDenoiser, type MlpDenoiserOptions } from './models/diffusion/mlp';
-export {
-  ancestralSample,
-  ddimSample,
-  ddimSteps,
-  samplingTimesteps,
-  type SamplerOptions,
-  type SamplerState,
-  type SamplerTrajectory,
-} from './models/diffusion/samplers';
+export { ancestralSample, ddimSample, samplingTimesteps, type AncestralVariance, type SamplerOptions } from './models/diffusion/samplers';
+export { ancestralSteps, ddimSteps, type SamplerState, type SamplerStepOptions, type SamplerTrajectory } from './models/diffusion/sampler-steps';
 export { diffusionTrainStep, type DiffusionStepSeeds } from './train/diffusion-step';

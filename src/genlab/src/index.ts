@@ -80,16 +80,8 @@ export { qSample, qStep, sampleTimesteps, timeEmbedding } from './models/diffusi
 export { NULL_CLASS, classOneHot, conditioningEmbedding, denoiserFromModel, disposeDenoiser, predictNoise, type Denoiser } from './models/diffusion/denoiser';
 export { createUnet, type UnetOptions } from './models/diffusion/unet';
 export { createMlpDenoiser, type MlpDenoiserOptions } from './models/diffusion/mlp';
-export {
-  ancestralSample,
-  ddimSample,
-  ddimSteps,
-  guidedNoise,
-  samplingTimesteps,
-  type SamplerOptions,
-  type SamplerState,
-  type SamplerTrajectory,
-} from './models/diffusion/samplers';
+export { ancestralSample, ddimSample, guidedNoise, samplingTimesteps, type AncestralVariance, type SamplerOptions } from './models/diffusion/samplers';
+export { ancestralSteps, ddimSteps, type SamplerState, type SamplerStepOptions, type SamplerTrajectory } from './models/diffusion/sampler-steps';
 export {
   discriminatorLoss,
   ganValue,

@@ -44,7 +44,8 @@ export function guidedNoise(denoiser: Denoiser, xt: tf.Tensor, t: number, labels
   });
 }
 
-function prepare(denoiser: Denoiser, options: SamplerOptions): { rng: Rng; labels?: tf.Tensor1D; x: tf.Tensor } {
+/** Checks the options and draws x_T ~ N(0, I); the Rng then seeds every later noise draw. */
+export function prepareSampling(denoiser: Denoiser, options: SamplerOptions): { rng: Rng; labels?: tf.Tensor1D; x: tf.Tensor } {
   if (options.labels && options.labels.length !== options.n) throw new Error(`${options.labels.length} labels for ${options.n} samples`);
   if (options.labels && denoiser.numClasses === 0) throw new Error('labels given to an unconditional denoiser');
   if ((options.guidance ?? 0) < 0) throw new Error(`guidance weight must be ≥ 0, got ${options.guidance}`);
@@ -69,28 +70,43 @@ function predictX0(xt: tf.Tensor, eps: tf.Tensor, alphaBar: number, clip?: [numb
  * which without clipping equals Algorithm 2's 1/√α_t (x_t − β_t/√(1 − ᾱ_t) ε̂). σ_t² = β_t
  * (`variance: 'beta'`, Ho et al.'s choice for N(0, I) data) or β̃_t (`'posterior'`). T network calls.
  */
-export function ancestralSample(denoiser: Denoiser, schedule: NoiseSchedule, options: SamplerOptions & { variance?: 'beta' | 'posterior' }): tf.Tensor {
-  const { rng, labels, x: xT } = prepare(denoiser, options);
+export function ancestralSample(denoiser: Denoiser, schedule: NoiseSchedule, options: SamplerOptions & { variance?: AncestralVariance }): tf.Tensor {
+  const { rng, labels, x: xT } = prepareSampling(denoiser, options);
   options.onStart?.(xT);
   let x = xT;
   for (let t = schedule.steps; t >= 1; t--) {
-    const next = tf.tidy(() => {
-      const aBar = alphaBarAt(schedule, t);
-      const aBarPrev = alphaBarAt(schedule, t - 1);
-      const beta = schedule.betas[t - 1];
-      const x0 = predictX0(x, guidedNoise(denoiser, x, t, labels, options.guidance), aBar, options.clip);
-      const mean = tf.add(tf.mul((Math.sqrt(aBarPrev) * beta) / (1 - aBar), x0), tf.mul((Math.sqrt(schedule.alphas[t - 1]) * (1 - aBarPrev)) / (1 - aBar), x));
-      const seed = normalSeed(rng.seed());
-      if (t === 1) return mean;
-      const sigma2 = options.variance === 'posterior' ? posteriorVariance(schedule, t) : beta;
-      return tf.add(mean, tf.mul(Math.sqrt(sigma2), tf.randomNormal(x.shape, 0, 1, 'float32', seed)));
-    });
+    const next = ancestralUpdate(denoiser, schedule, x, t, labels, options, normalSeed(rng.seed()));
     x.dispose();
     x = next;
     options.onStep?.(t - 1, x);
   }
   labels?.dispose();
   return x;
+}
+
+/** σ_t² of ancestral sampling: β_t, or the posterior's β̃_t. */
+export type AncestralVariance = 'beta' | 'posterior';
+
+/** One step of Algorithm 2, from x_t to x_{t−1}; `seed` draws z (drawn at t = 1 too, unused, so every step takes one seed). */
+export function ancestralUpdate(
+  denoiser: Denoiser,
+  schedule: NoiseSchedule,
+  x: tf.Tensor,
+  t: number,
+  labels: tf.Tensor1D | undefined,
+  options: Pick<SamplerOptions, 'guidance' | 'clip'> & { variance?: AncestralVariance },
+  seed: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const aBar = alphaBarAt(schedule, t);
+    const aBarPrev = alphaBarAt(schedule, t - 1);
+    const beta = schedule.betas[t - 1];
+    const x0 = predictX0(x, guidedNoise(denoiser, x, t, labels, options.guidance), aBar, options.clip);
+    const mean = tf.add(tf.mul((Math.sqrt(aBarPrev) * beta) / (1 - aBar), x0), tf.mul((Math.sqrt(schedule.alphas[t - 1]) * (1 - aBarPrev)) / (1 - aBar), x));
+    if (t === 1) return mean;
+    const sigma2 = options.variance === 'posterior' ? posteriorVariance(schedule, t) : beta;
+    return tf.add(mean, tf.mul(Math.sqrt(sigma2), tf.randomNormal(x.shape, 0, 1, 'float32', seed)));
+  });
 }
 
 /** The S time steps τ_S = T > … > τ_1 ≥ 1 a strided sampler visits, evenly spaced (Song et al. 2021 §4.2). */
@@ -113,7 +129,7 @@ export function samplingTimesteps(totalSteps: number, steps: number): number[] {
 export function ddimSample(denoiser: Denoiser, schedule: NoiseSchedule, options: SamplerOptions & { steps: number; eta?: number }): tf.Tensor {
   const eta = options.eta ?? 0;
   const taus = samplingTimesteps(schedule.steps, options.steps);
-  const { rng, labels, x: xT } = prepare(denoiser, options);
+  const { rng, labels, x: xT } = prepareSampling(denoiser, options);
   options.onStart?.(xT);
   let x = xT;
   taus.forEach((t, i) => {
@@ -128,7 +144,7 @@ export function ddimSample(denoiser: Denoiser, schedule: NoiseSchedule, options:
 }
 
 /** One DDIM step from x_τ to x_{τ'} (eq. 12 with σ of eq. 16); `seed` draws z when σ > 0. */
-function ddimUpdate(
+export function ddimUpdate(
   denoiser: Denoiser,
   schedule: NoiseSchedule,
   x: tf.Tensor,
@@ -151,65 +167,4 @@ function ddimUpdate(
     if (sigma > 0) out = tf.add(out, tf.mul(sigma, tf.randomNormal(x.shape, 0, 1, 'float32', seed)));
     return out;
   });
-}
-
-/** One state of a sampling trajectory: x_t at time step t (T for the starting noise, 0 for the sample). */
-export interface SamplerState {
-  t: number;
-  x: tf.Tensor;
-}
-
-/** The states of a sampling trajectory, one at a time; `return()` ends it early. */
-export interface SamplerTrajectory extends IterableIterator<SamplerState> {
-  return(): IteratorResult<SamplerState>;
-}
-
-/**
- * {@link ddimSample} one step at a time, for a caller that must give control back between steps
- * (a web page drawing the trajectory): yields x_T, then x_τ after each step down to x_0, the same
- * tensors ddimSample computes for the same options. Nothing is allocated before the first `next()`.
- * A yielded tensor belongs to the trajectory and is disposed when it advances; ending it early
- * (`return()`, or leaving a for…of) disposes the rest, so a cancelled run leaves no tensor behind.
- * An iterator object rather than a generator function: bundlers that compile generators for older
- * browsers turn the compiled CommonJS module into an ES module, and its exports break.
- */
-export function ddimSteps(
-  denoiser: Denoiser,
-  schedule: NoiseSchedule,
-  options: Omit<SamplerOptions, 'onStep'> & { steps: number; eta?: number },
-): SamplerTrajectory {
-  const eta = options.eta ?? 0;
-  const taus = samplingTimesteps(schedule.steps, options.steps);
-  let state: ReturnType<typeof prepare> | undefined;
-  let next = 0; // index into taus of the next step; −1 once the trajectory has ended
-  const end = (): IteratorResult<SamplerState> => {
-    if (state) tf.dispose([state.x, state.labels]);
-    state = undefined;
-    next = -1;
-    return { done: true, value: undefined };
-  };
-  const trajectory: SamplerTrajectory = {
-    next: () => {
-      if (next < 0) return end();
-      if (!state) {
-        state = prepare(denoiser, options);
-        return { done: false, value: { t: schedule.steps, x: state.x } };
-      }
-      if (next === taus.length) return end();
-      const [t, tPrev] = [taus[next], next + 1 < taus.length ? taus[next + 1] : 0];
-      try {
-        const x = ddimUpdate(denoiser, schedule, state.x, t, tPrev, state.labels, eta, options, normalSeed(state.rng.seed()));
-        state.x.dispose();
-        state.x = x;
-      } catch (e) {
-        end();
-        throw e;
-      }
-      next++;
-      return { done: false, value: { t: tPrev, x: state.x } };
-    },
-    return: end,
-    [Symbol.iterator]: () => trajectory,
-  };
-  return trajectory;
 }
