@@ -43,8 +43,7 @@ export function placeMath(tree: Root, math: MathSpan[]): void {
     let at = 0;
     for (const m of node.value.matchAll(PLACEHOLDER)) {
       const span = math[Number(m[1])];
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `tsc` here is TypeScript 5.0 (tslab's), where a match's index is optional
-      if (m.index! > at) parts.push({ type: 'text', value: node.value.slice(at, m.index) });
+      if (m.index > at) parts.push({ type: 'text', value: node.value.slice(at, m.index) });
       if (span) {
         parts.push({
           type: 'element',
@@ -53,8 +52,7 @@ export function placeMath(tree: Root, math: MathSpan[]): void {
           children: [{ type: 'text', value: span.tex }],
         });
       }
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `tsc` here is TypeScript 5.0 (tslab's), where a match's index is optional
-      at = m.index! + m[0].length;
+      at = m.index + m[0].length;
     }
     if (at < node.value.length) parts.push({ type: 'text', value: node.value.slice(at) });
     parent.children.splice(index, 1, ...(parts as typeof parent.children));

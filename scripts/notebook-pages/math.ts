@@ -40,14 +40,12 @@ export function codeRanges(md: string): [number, number][] {
         .includes('`')
     )
       continue;
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `tsc` here is TypeScript 5.0 (tslab's), where a match's index is optional
-    ranges.push([m.index!, m.index! + m[0].length]);
+    ranges.push([m.index, m.index + m[0].length]);
   }
   const inFence = (i: number) => ranges.some(([a, b]) => i >= a && i < b);
   // A code span: a backtick run closed by a run of the same length on the same line (not after \).
   const span = /(?<!\\)(`+)(?!`)[^\n]*?[^`\n]\1(?!`)|(?<!\\)(`+)(?!`)[^`\n]\2(?!`)/g;
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `tsc` here is TypeScript 5.0 (tslab's), where a match's index is optional
-  for (const m of md.matchAll(span)) if (!inFence(m.index!)) ranges.push([m.index!, m.index! + m[0].length]);
+  for (const m of md.matchAll(span)) if (!inFence(m.index)) ranges.push([m.index, m.index + m[0].length]);
   return ranges.sort((a, b) => a[0] - b[0]);
 }
 
@@ -86,8 +84,7 @@ export function hideMath(markdown: string): { text: string; math: MathSpan[] } {
     return c < code.length && code[c][0] <= i;
   };
   const tokens: Token[] = [];
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `tsc` here is TypeScript 5.0 (tslab's), where a match's index is optional
-  for (const m of md.matchAll(TOKENS)) if (!isCode(m.index!)) tokens.push({ text: m[0], start: m.index!, end: m.index! + m[0].length });
+  for (const m of md.matchAll(TOKENS)) if (!isCode(m.index)) tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length });
 
   const found: { start: number; end: number; open: string }[] = [];
   let open: Token | undefined;
