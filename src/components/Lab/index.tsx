@@ -565,7 +565,15 @@ export function Lab(): React.ReactElement {
           data-testid="lab-play"
           aria-pressed={playing}
         >
-          {playing ? <Translate id="lab.pause">Pause</Translate> : <Translate id="lab.play">Play</Translate>}
+          {/* Both labels hold their place, the hidden one invisible: swapping them moves no text. */}
+          <span className={styles.toggleLabels}>
+            <span className={playing ? styles.hiddenLabel : undefined}>
+              <Translate id="lab.play">Play</Translate>
+            </span>
+            <span className={playing ? undefined : styles.hiddenLabel}>
+              <Translate id="lab.pause">Pause</Translate>
+            </span>
+          </span>
         </button>
         {gan ? (
           <>
