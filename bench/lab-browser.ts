@@ -44,9 +44,12 @@ async function main(): Promise<void> {
         await page.locator('[data-testid=lab][data-state=ready]').waitFor({ timeout: 180_000 });
         const used = await page.locator('[data-testid=lab]').getAttribute('data-backend');
         const adapter = (await page.locator('[data-testid=lab-status]').innerText()).trim();
-        const step = async () => Number(await page.locator('[data-testid=lab]').getAttribute('data-step'));
+        // Steps trained, not the step the views show: a diffusion redraw can take longer than the window.
+        const step = async () => Number(await page.locator('[data-testid=lab]').getAttribute('data-trained'));
         await page.locator('[data-testid=lab-play]').click();
-        await page.waitForFunction(() => Number(document.querySelector('[data-testid=lab]')?.getAttribute('data-step')) >= 20, undefined, { timeout: 180_000 });
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid=lab]')?.getAttribute('data-trained')) >= 20, undefined, {
+          timeout: 180_000,
+        });
         // Measure after warm-up (shader compilation, first optimizer slots).
         const [s0, t0] = [await step(), Date.now()];
         await page.waitForTimeout(seconds * 1000);

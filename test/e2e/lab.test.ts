@@ -261,6 +261,7 @@ test('diffusion: the page trains the denoiser, draws the reverse trajectories an
   const start = await num(page, 'data-tensors');
   await watchLayoutShifts(page);
   assert.equal(await playTo(page), 300);
+  assert.equal(await num(page, 'data-trained'), 300, 'the step count and the views agree once stopped');
   assert.equal(await num(page, 'data-tensors'), start, 'tensors after 300 steps');
   assert.equal(await layoutShift(page), 0, 'nothing on the page moved while it trained');
   const v = await page.evaluate(() => {

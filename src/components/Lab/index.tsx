@@ -37,12 +37,14 @@ type Views = LabViews;
 type Arrows = 'both' | 'non-saturating' | 'minimax';
 
 interface Readout {
+  /** The step the views (and data-step) show. */
   step: number;
+  /** Steps trained so far, updated between redraws (a diffusion redraw can take seconds on a slow backend). */
+  trained: number;
   dSteps: number;
   gSteps: number;
   stepsPerSecond: number;
   tensors: number;
-  viewsStep: number;
   gan?: { covered?: number; meanDFake: number; gradNs: number; gradMm: number; jsd: number; value: number; valueAtOptimum: number; lD?: number; lG?: number };
   vae?: { loss?: number; reconstruction?: number; kl?: number };
   diffusion?: { loss?: number; covered?: number };
@@ -57,6 +59,13 @@ const SAMPLER_STEPS = [5, 10, 20, 50, 100];
  * this often (ms), and at most a quarter of the time, so that on a slow backend training still gets most of it.
  */
 const DIFFUSION_REDRAW_MS = 1000;
+/** How often (ms) the step count and speed are refreshed between redraws. */
+const COUNT_MS = 250;
+
+/** Training steps per second over the recent frames. */
+function stepsPerSecondNow(r: { t: number; step: number }[]): number {
+  return r.length > 1 && r[r.length - 1].t > r[0].t ? ((r[r.length - 1].step - r[0].step) * 1000) / (r[r.length - 1].t - r[0].t) : 0;
+}
 
 function FormulaLink({ to, children }: { to: string; children: React.ReactNode }): React.ReactElement {
   return (
@@ -115,6 +124,7 @@ export function Lab(): React.ReactElement {
   const busy = useRef(false);
   const lastShown = useRef(0);
   const showCost = useRef(0);
+  const lastCounted = useRef(0);
   const draft = useRef<[number, number][] | null>(null);
   const canvases = {
     main: useRef<HTMLCanvasElement>(null),
@@ -258,16 +268,14 @@ export function Lab(): React.ReactElement {
       draw(s, v);
       await showForward(s, noiseTRef.current);
       if (session.current !== s) return;
-      const r = rate.current;
-      const stepsPerSecond = r.length > 1 && r[r.length - 1].t > r[0].t ? ((r[r.length - 1].step - r[0].step) * 1000) / (r[r.length - 1].t - r[0].t) : 0;
       const h = s.history;
       setReadout({
         step: s.step,
+        trained: s.step,
         dSteps: s.dSteps,
         gSteps: s.gSteps,
-        stepsPerSecond,
+        stepsPerSecond: stepsPerSecondNow(rate.current),
         tensors: rt.tf.memory().numTensors,
-        viewsStep: s.step,
         gan:
           v.kind === 'gan'
             ? {
@@ -346,6 +354,10 @@ export function Lab(): React.ReactElement {
         lastShown.current = now;
         await show(s, runtime);
         showCost.current = performance.now() - now;
+      } else if (now - lastCounted.current > COUNT_MS) {
+        // Between redraws, only the step count and the speed: cheap, and the reader sees training go on.
+        lastCounted.current = now;
+        setReadout((r) => (r ? { ...r, trained: s.step, stepsPerSecond: stepsPerSecondNow(rate.current) } : r));
       }
     } finally {
       busy.current = false;
@@ -522,6 +534,7 @@ export function Lab(): React.ReactElement {
       data-backend={runtime?.backend}
       data-playing={playing}
       data-step={r?.step}
+      data-trained={r?.trained}
       data-d-steps={r?.dSteps}
       data-g-steps={r?.gSteps}
       data-tensors={r?.tensors}
@@ -784,8 +797,13 @@ export function Lab(): React.ReactElement {
 
       <div className={styles.readout} data-testid="lab-readout" aria-live="off">
         <span>
-          <Translate id="lab.step">step</Translate> <b>{r?.step ?? 0}</b>
+          <Translate id="lab.step">step</Translate> <b>{r?.trained ?? 0}</b>
         </span>
+        {diffusion ? (
+          <span>
+            <Translate id="lab.viewsStep">views from step</Translate> <b>{r?.step ?? 0}</b>
+          </span>
+        ) : null}
         {gan ? (
           <span>
             D <b>{r?.dSteps ?? 0}</b> · G <b>{r?.gSteps ?? 0}</b>
