@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { disposeTrainedModel, imageGridPng, lineChartSvg, loadTrainedModel, ModelFolderError, pointsFromLog, setupBackend, trainedModelSamples } from 'genlab';
+import { runCli } from './cli-main';
 
 let root = '.';
 const images = () => join(root, 'static', 'img', 'results');
@@ -154,14 +155,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof CollectError || e instanceof ModelFolderError) {
-      console.error(`error: ${e.message}`);
-      process.exit(1);
-    }
-    console.error(e);
-    process.exit(1);
-  },
-);
+runCli(main, { expected: [CollectError, ModelFolderError] });

@@ -45,11 +45,10 @@ import {
   type Mnist,
 } from 'genlab';
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
+import { runCli, UsageError } from './cli-main';
 
 const USAGE =
   'usage: npm run evaluate:models -- [--models DIR] [--samples N] [--memorization N] [--likelihood-images N] [--parzen-centres N] [--backend NAME] [--seed N] [--out FILE] [--figures DIR]';
-
-class UsageError extends Error {}
 
 function int(name: string, v: string | undefined, fallback: number, min = 1): number {
   if (v === undefined) return fallback;
@@ -352,14 +351,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}\n${USAGE}`);
-      process.exit(2);
-    }
-    console.error(e);
-    process.exit(1);
-  },
-);
+runCli(main, { usage: USAGE });

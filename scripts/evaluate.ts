@@ -36,12 +36,11 @@ import {
 } from 'genlab';
 // Internal to the library (not its business to export); scripts may import it by path.
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
+import { runCli, UsageError } from './cli-main';
 
 const USAGE =
   'usage: npm run evaluate -- <run dir or model dir> [--samples N] [--test-limit N] [--iwae-k K] [--classifier DIR] [--backend NAME] [--seed N] [--out FILE]\n' +
   '       diffusion models: [--steps N] [--guidance W,W,…] [--per-class N]';
-
-class UsageError extends Error {}
 
 function int(name: string, v: string | undefined, fallback: number, min = 1): number {
   if (v === undefined) return fallback;
@@ -147,14 +146,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}\n${USAGE}`);
-      process.exit(2);
-    }
-    console.error(e instanceof ModelFolderError ? `error: ${e.message}` : e);
-    process.exit(1);
-  },
-);
+runCli(main, { usage: USAGE, expected: [ModelFolderError] });

@@ -30,10 +30,9 @@ import {
 } from 'genlab';
 // Internal to the library (not its business to export); scripts may import it by path.
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
+import { runCli, UsageError } from './cli-main';
 
 const USAGE = 'usage: npm run export:model -- <run dir> [--out DIR] [--scatter N]   (default --out static/models/<run name>)';
-
-class UsageError extends Error {}
 
 /** Largest |float32 output − float16 output| over a batch of prior samples: what the smaller download costs. */
 async function float16Error(model: tf.LayersModel, dir: string, latentDim: number): Promise<number> {
@@ -219,14 +218,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}\n${USAGE}`);
-      process.exit(2);
-    }
-    console.error(e instanceof ModelFolderError ? `error: ${e.message}` : e);
-    process.exit(1);
-  },
-);
+runCli(main, { usage: USAGE, expected: [ModelFolderError] });

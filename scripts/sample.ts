@@ -22,6 +22,7 @@ import {
 } from 'genlab';
 // Internal to the library (not its business to export); scripts may import it by path.
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
+import { runCli, UsageError } from './cli-main';
 
 const USAGE = `usage: npm run sample -- <model dir or run dir> [options]
 
@@ -36,8 +37,6 @@ const USAGE = `usage: npm run sample -- <model dir or run dir> [options]
 
 The folder is a published model (static/models/<name>, with metadata.json) or a training run
 (runs/<name>, with config.json; its newest checkpoint is used).`;
-
-class UsageError extends Error {}
 
 const FORMATS = ['.png', '.idx', '.idx.gz'] as const;
 const MAX_SAMPLES = 100_000;
@@ -123,18 +122,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    if (e instanceof ModelFolderError || e instanceof BackendUnavailableError) {
-      console.error(`error: ${e.message}`);
-      process.exit(1);
-    }
-    console.error(e);
-    process.exit(1);
-  },
-);
+runCli(main, { usage: USAGE, blankLineBeforeUsage: true, expected: [ModelFolderError, BackendUnavailableError] });

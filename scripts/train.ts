@@ -36,6 +36,7 @@ import {
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { progressCallbacks } from './progress';
 import { InitFromError, initFromPublished } from './train-init';
+import { runCli, UsageError } from './cli-main';
 
 const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
 
@@ -72,8 +73,6 @@ const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
 
 Writes DIR/config.json, DIR/log.jsonl, DIR/samples/epoch-001.png…, DIR/checkpoints/,
 DIR/losses.svg. Ctrl-C stops after the current batch; --resume continues.`;
-
-class UsageError extends Error {}
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -277,18 +276,8 @@ async function main(): Promise<number> {
   return result.stopped ? 130 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    if (e instanceof DataFormatError || e instanceof BackendUnavailableError || e instanceof RunFolderInUseError || e instanceof InitFromError) {
-      console.error(`error: ${e.message}`);
-      process.exit(1);
-    }
-    console.error(e);
-    process.exit(1);
-  },
-);
+runCli(main, {
+  usage: USAGE,
+  blankLineBeforeUsage: true,
+  expected: [DataFormatError, BackendUnavailableError, RunFolderInUseError, InitFromError],
+});

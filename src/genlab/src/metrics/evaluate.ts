@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { imagesToTensor, binarize, range, type Mnist, type MnistSplit } from '../data/mnist';
-import { featureExtractor } from '../models/classifier';
 import { EVAL_BINARIZATION_SEED } from '../train/vae';
 import { elbo, reparameterize } from '../losses/vae';
 import { decode, encode, type Vae } from '../models/vae';
 import { sampleLatent } from '../models/prior';
-import { featureStatistics, frechetDistance } from './frechet';
+import { frechetDistance } from './frechet';
 import { importanceWeightedBound } from './iwae';
 import { meanAndStandardError } from './logmeanexp';
 import { parzenEvaluate, type ParzenResult } from './parzen';
+import { classify, realStatistics } from './real-statistics';
 import { classHistogram, inceptionScore } from './score';
 
 /** Images in [0, 1] as [n, 784], in batches through `f` (keeps peak memory bounded). */
@@ -18,27 +18,6 @@ async function collect(n: number, batchSize: number, f: (start: number, size: nu
   const all = tf.concat(parts, 0) as tf.Tensor2D;
   tf.dispose(parts);
   return all;
-}
-
-/** The classifier's penultimate features and class probabilities for [n, 784] images in [0, 1]. */
-async function classify(classifier: tf.LayersModel, images: tf.Tensor2D, batchSize = 500) {
-  const features = featureExtractor(classifier);
-  const feats: tf.Tensor[] = [];
-  const probs: tf.Tensor[] = [];
-  for (let start = 0; start < images.shape[0]; start += batchSize) {
-    const size = Math.min(batchSize, images.shape[0] - start);
-    tf.tidy(() => {
-      const x = tf.reshape(tf.slice(images, [start, 0], [size, 784]), [size, 28, 28, 1]);
-      feats.push(tf.keep(features.apply(x) as tf.Tensor));
-      probs.push(tf.keep(tf.softmax(classifier.apply(x) as tf.Tensor)));
-    });
-  }
-  const f = tf.concat(feats, 0);
-  const p = tf.concat(probs, 0) as tf.Tensor2D;
-  tf.dispose([...feats, ...probs]);
-  const stats = featureStatistics(await f.data(), f.shape[0], f.shape[1]!);
-  f.dispose();
-  return { stats, probabilities: p };
 }
 
 export interface ClassifierScores {
@@ -52,35 +31,37 @@ export interface ClassifierScores {
 /**
  * Scores [n, 784] samples in [0, 1] with an MNIST classifier: Fréchet distance to the test set,
  * Inception-style score and class histogram; and the same for real data as the baseline to read
- * them against (validation vs test for the distance, test for the score).
+ * them against (validation vs test for the distance, test for the score). The real-data statistics
+ * are computed on the first call for a classifier and data set and reused by later ones (per-epoch
+ * scores, guidance sweeps): the same numbers, one classifier pass over the samples per call.
  */
 export async function classifierScores(
   classifier: tf.LayersModel,
   samples: tf.Tensor2D,
   mnist: Mnist,
 ): Promise<{ generated: ClassifierScores; realBaseline: ClassifierScores }> {
-  const testImages = imagesToTensor(mnist.test, range(mnist.test.size), 'unit') as tf.Tensor2D;
   const n = Math.min(samples.shape[0], mnist.validation.size);
-  const realImages = imagesToTensor(mnist.validation, range(n), 'unit') as tf.Tensor2D;
-  const test = await classify(classifier, testImages);
+  const test = await realStatistics(classifier, mnist.test);
+  const real = await realStatistics(classifier, mnist.validation, n);
   const gen = await classify(classifier, samples);
-  const real = await classify(classifier, realImages);
-  const result = {
-    generated: {
-      frechet: frechetDistance(gen.stats, test.stats),
-      inceptionScore: await inceptionScore(gen.probabilities),
-      classHistogram: await classHistogram(gen.probabilities),
-      samples: samples.shape[0],
-    },
-    realBaseline: {
-      frechet: frechetDistance(real.stats, test.stats),
-      inceptionScore: await inceptionScore(test.probabilities),
-      classHistogram: await classHistogram(test.probabilities),
-      samples: n,
-    },
-  };
-  tf.dispose([testImages, realImages, test.probabilities, gen.probabilities, real.probabilities]);
-  return result;
+  try {
+    return {
+      generated: {
+        frechet: frechetDistance(gen.stats, test.stats),
+        inceptionScore: await inceptionScore(gen.probabilities),
+        classHistogram: await classHistogram(gen.probabilities),
+        samples: samples.shape[0],
+      },
+      realBaseline: {
+        frechet: frechetDistance(real.stats, test.stats),
+        inceptionScore: test.inceptionScore,
+        classHistogram: [...test.classHistogram],
+        samples: n,
+      },
+    };
+  } finally {
+    gen.probabilities.dispose();
+  }
 }
 
 /**
@@ -191,22 +172,16 @@ export function generatorEpochScores(
   options: EpochScoreOptions = {},
 ): (generator: tf.LayersModel, epoch: number) => Promise<Record<string, number>> {
   const { samples = 1000, parzenEvery = 0, parzenTestImages = 1000, seed = 0 } = options;
-  // The test set's feature statistics are the same every epoch: computed once, on first use.
-  let testStats: ReturnType<typeof featureStatistics> | undefined;
   return async (generator, epoch) => {
     const latentDim = generator.inputs[0].shape[1]!;
     const scores: Record<string, number> = {};
     if (classifier) {
-      if (!testStats) {
-        const testImages = imagesToTensor(mnist.test, range(mnist.test.size), 'unit') as tf.Tensor2D;
-        const test = await classify(classifier, testImages);
-        tf.dispose([testImages, test.probabilities]);
-        testStats = test.stats;
-      }
+      // The test set's statistics are the same every epoch: computed on first use, then reused.
+      const test = await realStatistics(classifier, mnist.test);
       const x = await generatorSamples(generator, samples, latentDim, seed);
       const gen = await classify(classifier, x);
       x.dispose();
-      scores[`frechet${samples}`] = frechetDistance(gen.stats, testStats);
+      scores[`frechet${samples}`] = frechetDistance(gen.stats, test.stats);
       scores[`inceptionScore${samples}`] = await inceptionScore(gen.probabilities);
       gen.probabilities.dispose();
     }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { gaussianKl, logNormalPdf, reparameterize } from '../losses/vae';
-import { trainableVariables } from '../models/init';
-import { decode, encode, type Vae } from '../models/vae';
+import { logNormalPdf } from '../losses/vae';
+import { type Vae } from '../models/vae';
+import { elboStep } from './vae-step';
 
 /**
  * One update of a VAE with a Gaussian decoder p_θ(x|z) = N(μ_θ(z), σ_x² I) (σ_x fixed, `decoderStd`):
@@ -20,23 +20,6 @@ export function gaussianVaeStep(
   decoderStd: number,
 ): { loss: tf.Scalar; reconstruction: tf.Scalar; kl: tf.Scalar } {
   if (!(decoderStd > 0)) throw new Error(`gaussianVaeStep: decoderStd must be positive, got ${decoderStd}`);
-  let reconstruction!: tf.Scalar;
-  let kl!: tf.Scalar;
-  const loss = tf.tidy(() =>
-    optimizer.minimize(
-      () => {
-        const { mean, logVar } = encode(vae, x, true);
-        const z = reparameterize(mean, logVar, seed);
-        const xMean = decode(vae, z, true);
-        const rec = logNormalPdf(x, xMean, tf.fill(xMean.shape, 2 * Math.log(decoderStd)));
-        const klTerm = gaussianKl(mean, logVar);
-        reconstruction = tf.keep(tf.mean(rec) as tf.Scalar);
-        kl = tf.keep(tf.mean(klTerm) as tf.Scalar);
-        return tf.neg(tf.mean(tf.sub(rec, klTerm))) as tf.Scalar;
-      },
-      true,
-      [...trainableVariables(vae.encoder), ...trainableVariables(vae.decoder)],
-    )!,
-  );
-  return { loss, reconstruction, kl };
+  const logVar = 2 * Math.log(decoderStd);
+  return elboStep(vae, optimizer, x, seed, (target, xMean) => logNormalPdf(target, xMean, tf.fill(xMean.shape, logVar)));
 }

@@ -1,36 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertKernels, CONV_TRAINING_KERNELS } from '../backend';
 import { binarize, imagesToTensor, range, type MnistSplit } from '../data/mnist';
-import { elbo, reparameterize } from '../losses/vae';
-import { inputLayout, trainableVariables } from '../models/init';
+import { bernoulliLogLikelihood, elbo, reparameterize } from '../losses/vae';
+import { inputLayout } from '../models/init';
 import { sampleLatent } from '../models/prior';
 import { decode, encode, type Vae } from '../models/vae';
 import { imageGridPng } from '../viz/png';
 import { runTraining, type TrainingOptions, type TrainingResult } from './run';
+import { elboStep } from './vae-step';
 
 /**
- * One VAE update: maximize the batch-mean ELBO (minimize its negative) by gradient descent on
- * encoder and decoder together, with one reparameterized z per example. Returns the loss and
- * the two ELBO terms as scalars (not read back).
+ * One update of a VAE with a Bernoulli decoder (log p_θ(x|z) from its logits, see
+ * `bernoulliLogLikelihood`): maximize the batch-mean ELBO (minimize its negative) by gradient
+ * descent on encoder and decoder together, with one reparameterized z per example. Returns the
+ * loss and the two ELBO terms as scalars (not read back).
  */
 export function vaeTrainStep(vae: Vae, optimizer: tf.Optimizer, x: tf.Tensor, seed: number): { loss: tf.Scalar; reconstruction: tf.Scalar; kl: tf.Scalar } {
-  let reconstruction!: tf.Scalar;
-  let kl!: tf.Scalar;
-  const loss = tf.tidy(() =>
-    optimizer.minimize(
-      () => {
-        const { mean, logVar } = encode(vae, x, true);
-        const z = reparameterize(mean, logVar, seed);
-        const terms = elbo(x, decode(vae, z, true), mean, logVar);
-        reconstruction = tf.keep(tf.mean(terms.reconstruction) as tf.Scalar);
-        kl = tf.keep(tf.mean(terms.kl) as tf.Scalar);
-        return tf.neg(tf.mean(terms.elbo)) as tf.Scalar;
-      },
-      true,
-      [...trainableVariables(vae.encoder), ...trainableVariables(vae.decoder)],
-    )!,
-  );
-  return { loss, reconstruction, kl };
+  return elboStep(vae, optimizer, x, seed, bernoulliLogLikelihood);
 }
 
 /** Binarization used for evaluation sets: fixed, so epochs are compared on the same binary images. */
