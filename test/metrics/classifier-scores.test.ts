@@ -1,14 +1,12 @@
 // classifierScores with the published classifier on real MNIST: the real-data statistics are computed
 // once per classifier and data set, and the numbers are the same as computing everything afresh.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { before, mock, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import {
   classifierOutputs,
   classifierScores,
   featureStatistics,
-  fileSystemHandler,
   frechetDistance,
   imagesToTensor,
   inceptionScore,
@@ -17,15 +15,15 @@ import {
   sliceSplit,
   type Mnist,
 } from '../../src/genlab/src/index';
+import { loadPublishedClassifier } from './published-classifier';
 
-const ROOT = join(__dirname, '..', '..');
 let mnist: Mnist;
 let classifier: tf.LayersModel;
 
 before(async () => {
   await setupBackend('wasm');
   mnist = loadMnist();
-  classifier = await tf.loadLayersModel(fileSystemHandler(join(ROOT, 'static', 'models', 'mnist-classifier')));
+  classifier = await loadPublishedClassifier();
 });
 
 /** Fréchet statistics and probabilities of [n, 784] images computed directly, without classifierScores. */

@@ -9,7 +9,6 @@ import {
   binarize,
   classifierOutputs,
   EVAL_BINARIZATION_SEED,
-  fileSystemHandler,
   imagesToTensor,
   importanceWeightedBound,
   kthNeighbourRadii,
@@ -24,6 +23,7 @@ import {
   squaredDistances,
   type Mnist,
 } from '../../src/genlab/src/index';
+import { loadPublishedClassifier } from './published-classifier';
 import { range } from '../../src/genlab/src/data/mnist';
 
 const ROOT = join(__dirname, '..', '..');
@@ -33,7 +33,7 @@ let classifier: tf.LayersModel;
 before(async () => {
   await setupBackend('wasm');
   mnist = loadMnist();
-  classifier = await tf.loadLayersModel(fileSystemHandler(join(ROOT, 'static', 'models', 'mnist-classifier')));
+  classifier = await loadPublishedClassifier();
 });
 
 /** The first `n` training indices whose label is `digit`. */

@@ -36,6 +36,11 @@ before(async () => {
   await tf.ready();
 });
 
+/** Adds seeded N(0, sd²) noise to every weight: the zero-initialized output layer then predicts a non-zero ε̂. */
+function perturbWeights(d: Denoiser, sd: number, seed: number): void {
+  d.model.setWeights(d.model.getWeights().map((w, i) => tf.add(w, tf.randomNormal(w.shape, 0, sd, 'float32', seed + i))));
+}
+
 const close = (actual: number, expected: number, tol: number, what = '') =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what} ${actual} vs ${expected} (tol ${tol})`);
 
@@ -159,7 +164,7 @@ describe('diffusionLoss and the denoisers', () => {
   test('guidance: w = 0 is the conditional ε, and ε̃ = (1 + w) ε_c − w ε_∅', () => {
     const d = createMlpDenoiser({ numClasses: 3, seed: 4 });
     // Move the zero-initialized output layer so the two predictions differ.
-    d.model.setWeights(d.model.getWeights().map((w, i) => tf.add(w, tf.randomNormal(w.shape, 0, 0.1, 'float32', 10 + i))));
+    perturbWeights(d, 0.1, 10);
     tf.tidy(() => {
       const x = tf.randomNormal([5, 2], 0, 1, 'float32', 5);
       const labels = tf.tensor1d([0, 1, 2, 0, 1], 'int32');
@@ -183,7 +188,7 @@ describe('diffusionLoss and the denoisers', () => {
 describe('samplers', () => {
   test('shapes, same seed → same samples, different seed → different; DDIM η = 0 is deterministic given x_T', () => {
     const d = createMlpDenoiser({ seed: 5 });
-    d.model.setWeights(d.model.getWeights().map((w, i) => tf.add(w, tf.randomNormal(w.shape, 0, 0.05, 'float32', 20 + i))));
+    perturbWeights(d, 0.05, 20);
     const s = cosineSchedule(50);
     const a = ancestralSample(d, s, { shape: [2], n: 6, seed: 1 });
     const b = ancestralSample(d, s, { shape: [2], n: 6, seed: 1 });
@@ -205,7 +210,7 @@ describe('samplers', () => {
 
   test("ddimSteps: x_T, then one state per DDIM step, ending on ddimSample's sample; stopped early, it frees every tensor", () => {
     const d = createMlpDenoiser({ seed: 5, numClasses: 3 });
-    d.model.setWeights(d.model.getWeights().map((w, i) => tf.add(w, tf.randomNormal(w.shape, 0, 0.05, 'float32', 40 + i))));
+    perturbWeights(d, 0.05, 40);
     const s = cosineSchedule(50);
     const options = { shape: [2], n: 4, seed: 7, steps: 5, labels: [0, 1, 2, NULL_CLASS], guidance: 2, clip: [-1, 1] as [number, number], eta: 0.5 };
     const before = tf.memory().numTensors;
@@ -239,7 +244,7 @@ describe('samplers', () => {
 
   test('ancestralSteps: x_T, then one state per step t = T … 1, the same states as ancestralSample; stopped early, it frees every tensor', () => {
     const d = createMlpDenoiser({ seed: 6, numClasses: 3 });
-    d.model.setWeights(d.model.getWeights().map((w, i) => tf.add(w, tf.randomNormal(w.shape, 0, 0.05, 'float32', 60 + i))));
+    perturbWeights(d, 0.05, 60);
     const s = cosineSchedule(12);
     const options = { shape: [2], n: 4, seed: 9, labels: [0, 1, 2, NULL_CLASS], guidance: 1.5, variance: 'posterior' as const };
     const before = tf.memory().numTensors;
