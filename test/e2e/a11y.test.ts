@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, serveSite } from './browser';
-import { ensureSiteBuild, notebookNames, notebookRoute, ROOT } from '../site/site-build';
+import type { Page } from 'playwright-core';
+import { openBuiltSite, type BuiltSite } from './browser';
+import { notebookNames, notebookRoute } from '../site/site-build';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const BLOCKING = new Set(['serious', 'critical']);
@@ -26,24 +26,13 @@ const PAGES: { path: string; ready?: string }[] = [
   { path: '/article/what-is-generative-ai' },
 ];
 
-let stopServer: (() => void) | undefined;
-let browser: Browser | undefined;
-let base = '';
+let site: BuiltSite | undefined;
 
 before(async () => {
-  // GENLAB_SITE_BUILD=<dir> tests an existing build instead (quicker while working on the styles).
-  const outDir = process.env.GENLAB_SITE_BUILD ?? ensureSiteBuild().outDir;
-  if (!process.env.GENLAB_SITE_BUILD) assert.equal(ensureSiteBuild().status, 0, ensureSiteBuild().log);
-  const site = await serveSite(ROOT, outDir);
-  base = site.base;
-  stopServer = site.stop;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  site = await openBuiltSite();
 });
 
-after(async () => {
-  await browser?.close();
-  stopServer?.();
-});
+after(() => site?.close());
 
 interface Found {
   id: string;
@@ -82,12 +71,12 @@ for (const locale of ['', '/zh-Hans']) {
   for (const { path, ready } of PAGES) {
     const url = locale + path;
     test(`${url}: no serious or critical WCAG 2 A/AA violation (axe-core), light and dark theme`, async () => {
-      const context = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
+      const context = await site!.browser.newContext({ viewport: { width: 1200, height: 900 } });
       const page = await context.newPage();
       // Playwright's 30 s default is too short for a page load on a machine busy with trainings.
       page.setDefaultTimeout(120_000);
       try {
-        const res = await page.goto(base + url, { waitUntil: 'load' });
+        const res = await page.goto(site!.base + url, { waitUntil: 'load' });
         assert.equal(res?.status(), 200, `${url} answered ${res?.status()}`);
         await page.waitForLoadState('networkidle');
         if (ready) await page.locator(ready).waitFor({ timeout: 120_000 });

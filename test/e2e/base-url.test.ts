@@ -5,32 +5,23 @@
 // loads its models and draws.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, serveSite } from './browser';
-import { ensureSiteBuild, notebookNames, notebookRoute, ROOT } from '../site/site-build';
+import type { Page } from 'playwright-core';
+import { openBuiltSite, type BuiltSite } from './browser';
+import { notebookNames, notebookRoute } from '../site/site-build';
 
 const BASE_URL = '/genlab/';
-let browser: Browser | undefined;
-let stopServer: (() => void) | undefined;
-let site = '';
+let built: BuiltSite | undefined;
 
 before(async () => {
-  const build = ensureSiteBuild(BASE_URL);
-  assert.equal(build.status, 0, build.log.slice(-5000));
-  const served = await serveSite(ROOT, build.outDir, BASE_URL);
-  site = served.base;
-  stopServer = served.stop;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  built = await openBuiltSite(BASE_URL);
 });
 
-after(async () => {
-  await browser?.close();
-  stopServer?.();
-});
+after(() => built?.close());
 
 /** Opens `path` under the base URL; returns the page and every failed or outside-the-base request. */
 async function open(path: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+  const site = built!.base;
+  const page = await built!.browser.newPage({ viewport: { width: 1200, height: 900 } });
   const problems: string[] = [];
   const origin = new URL(site).origin;
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -86,7 +77,7 @@ test('notebook pages show every picture and offer their notebook for download un
       .first()
       .getAttribute('href');
     assert.ok(href?.startsWith(BASE_URL), `download link ${href}`);
-    const r = await fetch(new URL(site).origin + href!);
+    const r = await fetch(new URL(built!.base).origin + href!);
     assert.equal(r.status, 200, href!);
     await page.close();
   }

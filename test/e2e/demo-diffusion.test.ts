@@ -7,57 +7,30 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, serveSite } from './browser';
-import { ensureSiteBuild, ROOT } from '../site/site-build';
+import type { Page } from 'playwright-core';
+import { collectPageErrors, hasLocale, NO_WEBGL, openBuiltSite, type BuiltSite } from './browser';
+import { ROOT } from '../site/site-build';
 import { samplingTimesteps } from '../../src/genlab/src/models/diffusion/samplers';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-let stopServer: (() => void) | undefined;
-let browser: Browser | undefined;
-let base = '';
-let outDir = '';
+let site: BuiltSite | undefined;
 const errors: string[] = [];
 
 before(async () => {
-  // GENLAB_SITE_BUILD=<dir> tests an existing build instead (quicker while working on the page).
-  outDir = process.env.GENLAB_SITE_BUILD ?? ensureSiteBuild().outDir;
-  if (!process.env.GENLAB_SITE_BUILD) assert.equal(ensureSiteBuild().status, 0, ensureSiteBuild().log);
   mkdirSync(ARTIFACTS, { recursive: true });
-  const site = await serveSite(ROOT, outDir);
-  base = site.base;
-  stopServer = site.stop;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  site = await openBuiltSite();
 });
 
-after(async () => {
-  await browser?.close();
-  stopServer?.();
-});
-
-/**
- * Makes WebGL unavailable before any page script runs, so the page uses TensorFlow.js's CPU
- * backend: on this machine's software WebGL the U-Net's first step alone compiles shaders for
- * tens of seconds. (test/e2e/demo.test.ts covers the page with WebGL.)
- */
-const NO_WEBGL = `(() => {
-  for (const C of [globalThis.HTMLCanvasElement, globalThis.OffscreenCanvas]) {
-    if (!C) continue;
-    const original = C.prototype.getContext;
-    C.prototype.getContext = function (kind, ...rest) {
-      return /webgl/i.test(String(kind)) ? null : original.call(this, kind, ...rest);
-    };
-  }
-})();`;
+after(() => site?.close());
 
 async function openDemo(path = '/demo'): Promise<Page> {
-  const context = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
+  const context = await site!.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  // CPU backend: on this machine's software WebGL the U-Net's first step alone compiles shaders for
+  // tens of seconds. (test/e2e/demo.test.ts covers the page with WebGL.)
   await context.addInitScript(NO_WEBGL);
   const page = await context.newPage();
-  page.on('console', (m) => m.type() === 'error' && errors.push(`${path}: console: ${m.text()}`));
-  page.on('pageerror', (e) => errors.push(`${path}: pageerror: ${e.message}`));
-  page.on('response', (r) => r.status() >= 400 && errors.push(`${path}: HTTP ${r.status()} for ${r.url()}`));
-  const res = await page.goto(base + path, { waitUntil: 'load', timeout: 120_000 });
+  collectPageErrors(page, path, errors);
+  const res = await page.goto(site!.base + path, { waitUntil: 'load', timeout: 120_000 });
   assert.equal(res?.status(), 200);
   await page.locator('[data-testid=demo-status][data-state=ready]').waitFor({ timeout: 120_000 });
   assert.equal(await page.locator('[data-testid=demo-status]').getAttribute('data-backend'), 'cpu');
@@ -182,7 +155,7 @@ test("diffusion: a 5-step run draws x_T and one frame per DDIM step, t falling f
   assert.match(await page.locator('[data-testid=diffusion-t]').innerText(), /^t = 0 of 1000 · step 5 of 5$/);
 
   // What stays is the model: one tensor per weight of the published denoiser, nothing from the run.
-  const manifest = JSON.parse(readFileSync(join(outDir, 'models', 'diffusion-unet-conditional', 'denoiser', 'model.json'), 'utf8')) as {
+  const manifest = JSON.parse(readFileSync(join(site!.outDir, 'models', 'diffusion-unet-conditional', 'denoiser', 'model.json'), 'utf8')) as {
     weightsManifest: { weights: unknown[] }[];
   };
   const weights = manifest.weightsManifest.reduce((s, g) => s + g.weights.length, 0);
@@ -238,7 +211,7 @@ test('diffusion: the same seed starts every digit from the same x_T, New noise f
 });
 
 test('diffusion: the section is translated on /zh-Hans/demo', async (t) => {
-  if (process.env.GENLAB_SITE_BUILD && !process.env.GENLAB_SITE_BUILD_ZH) {
+  if (!hasLocale(site!, 'zh-Hans')) {
     t.skip('this build has no zh-Hans locale');
     return;
   }

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, serveSite } from './browser';
-import { ensureSiteBuild, ROOT } from '../site/site-build';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { collectPageErrors, openBuiltSite, type BuiltSite } from './browser';
+import { ROOT } from '../site/site-build';
 import { kernelDensityOnGrid, mixtureDensityOnGrid, normalizeOnGrid, optimalDiscriminator, toy2dMixture } from '../../src/genlab/src/browser';
 import type {} from '../../src/components/Lab/hook';
 import { KDE_BANDWIDTH, LAB_GRID } from '../../src/components/Lab/session';
@@ -16,33 +16,21 @@ import { KDE_BANDWIDTH, LAB_GRID } from '../../src/components/Lab/session';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 /** The run the lab page states: default settings, CPU backend, paused at this step. */
 const CHECKED_STEPS = 1000;
-let stopServer: (() => void) | undefined;
-let browser: Browser | undefined;
-let base = '';
+let site: BuiltSite | undefined;
 const errors: string[] = [];
 
 before(async () => {
-  const outDir = process.env.GENLAB_SITE_BUILD ?? ensureSiteBuild().outDir;
-  if (!process.env.GENLAB_SITE_BUILD) assert.equal(ensureSiteBuild().status, 0, ensureSiteBuild().log);
   mkdirSync(ARTIFACTS, { recursive: true });
-  const site = await serveSite(ROOT, outDir);
-  base = site.base;
-  stopServer = site.stop;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  site = await openBuiltSite();
 });
 
-after(async () => {
-  await browser?.close();
-  stopServer?.();
-});
+after(() => site?.close());
 
 async function openLab(path = '/lab', options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser!.newContext({ viewport: { width: 1200, height: 900 }, ...options });
+  const context = await site!.browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
   const page = await context.newPage();
-  page.on('console', (m) => m.type() === 'error' && errors.push(`${path}: console: ${m.text()}`));
-  page.on('pageerror', (e) => errors.push(`${path}: pageerror: ${e.message}`));
-  page.on('response', (r) => r.status() >= 400 && errors.push(`${path}: HTTP ${r.status()} for ${r.url()}`));
-  const res = await page.goto(base + path, { waitUntil: 'load' });
+  collectPageErrors(page, path, errors);
+  const res = await page.goto(site!.base + path, { waitUntil: 'load' });
   assert.equal(res?.status(), 200);
   await page.locator('[data-testid=lab][data-state=ready]').waitFor({ timeout: 120_000 });
   return page;

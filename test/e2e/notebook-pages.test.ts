@@ -6,14 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, serveSite } from './browser';
-import { ensureSiteBuild, ROOT } from '../site/site-build';
+import type { Page } from 'playwright-core';
+import { openBuiltSite, type BuiltSite } from './browser';
+import { ROOT } from '../site/site-build';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-let browser: Browser | undefined;
-let stopServer: (() => void) | undefined;
-let base = '';
+let site: BuiltSite | undefined;
 
 /** Everything a page did that the corpus must never cause. */
 interface Watch {
@@ -24,7 +22,8 @@ interface Watch {
 }
 
 async function open(path: string, viewport = { width: 1200, height: 900 }): Promise<{ page: Page; watch: Watch }> {
-  const page = await browser!.newPage({ viewport });
+  const base = site!.base;
+  const page = await site!.browser.newPage({ viewport });
   page.setDefaultTimeout(120_000); // a shared, loaded machine: pages can take a while, nothing here is timed
   const watch: Watch = { dialogs: [], foreign: [], console: [], errors: [] };
   page.on('dialog', (d) => {
@@ -60,19 +59,11 @@ function assertQuiet(watch: Watch, where: string): void {
 }
 
 before(async () => {
-  const build = ensureSiteBuild();
-  assert.equal(build.status, 0, build.log);
   mkdirSync(ARTIFACTS, { recursive: true });
-  const site = await serveSite(ROOT, build.outDir);
-  base = site.base;
-  stopServer = site.stop;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  site = await openBuiltSite();
 });
 
-after(async () => {
-  await browser?.close();
-  stopServer?.();
-});
+after(() => site?.close());
 
 for (const path of ['/notebooks/hostile', '/zh-Hans/notebooks/hostile']) {
   test(`the hostile corpus at ${path}: no script runs, nothing from another origin, text shown as text`, async () => {
@@ -106,7 +97,7 @@ for (const path of ['/notebooks/hostile', '/zh-Hans/notebooks/hostile']) {
       const r = await fetch(url);
       assert.equal(r.status, 200, url);
       if (url.endsWith('.ipynb')) continue; // served as a file to download, not a document
-      const asset = await open(url.slice(base.length));
+      const asset = await open(url.slice(site!.base.length));
       await asset.page.waitForTimeout(300);
       await asset.page.close();
       assertQuiet(asset.watch, url);

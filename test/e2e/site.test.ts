@@ -5,28 +5,20 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, serveSite } from './browser';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureSiteBuild, notebookNames, notebookRoute, ROOT } from '../site/site-build';
+import { collectPageErrors, openBuiltSite, type BuiltSite } from './browser';
+import type { Page } from 'playwright-core';
+import { notebookNames, notebookRoute, ROOT } from '../site/site-build';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
-let stopServer: (() => void) | undefined;
-let browser: Browser | undefined;
-let base = '';
+let site: BuiltSite | undefined;
 const errors: string[] = [];
 
 async function open(path: string, shot: string): Promise<Page> {
-  const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${path}: console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`${path}: pageerror: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`${path}: HTTP ${r.status()} for ${r.url()}`);
-  });
+  const page = await site!.browser.newPage({ viewport: { width: 1200, height: 900 } });
+  collectPageErrors(page, path, errors);
   page.on('requestfailed', (r) => errors.push(`${path}: request failed: ${r.url()} ${r.failure()?.errorText}`));
-  const res = await page.goto(base + path, { waitUntil: 'load' });
+  const res = await page.goto(site!.base + path, { waitUntil: 'load' });
   assert.equal(res?.status(), 200, `${path} answered ${res?.status()}`);
   await page.waitForLoadState('networkidle');
   (page as Page & { shot?: string }).shot = shot;
@@ -57,19 +49,11 @@ async function search(page: Page, term: string): Promise<string[]> {
 }
 
 before(async () => {
-  const build = ensureSiteBuild();
-  assert.equal(build.status, 0, build.log);
   mkdirSync(ARTIFACTS, { recursive: true });
-  const site = await serveSite(ROOT, build.outDir);
-  base = site.base;
-  stopServer = site.stop;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  site = await openBuiltSite();
 });
 
-after(async () => {
-  await browser?.close();
-  stopServer?.();
-});
+after(() => site?.close());
 
 test('the home page shows the sections, typeset math, the library source and the Mermaid diagram', async () => {
   const page = await open('/', 'home');
@@ -112,7 +96,7 @@ test('notebook pages show every picture and their provenance', async () => {
     const download = page.locator('article a', { hasText: `Download ${name}.ipynb` });
     const href = await download.getAttribute('href');
     assert.ok(href, `${path}: the download link has an href`);
-    const r = await fetch(base + href);
+    const r = await fetch(site!.base + href);
     assert.equal(r.status, 200);
     assert.equal((await r.json()).nbformat, 4);
     await close(page);
