@@ -3,7 +3,8 @@
  * reference "generators" built from real images, scored by every measure the page explains.
  *
  *   npm run evaluate:models -- [--models DIR] [--samples N] [--memorization N] [--likelihood-images N]
- *                              [--parzen-centres N] [--backend NAME] [--seed N] [--out FILE] [--figures DIR]
+ *                              [--parzen-centres N] [--steps N] [--backend NAME] [--seed N] [--out FILE]
+ *                              [--figures DIR]
  *
  * Models: each folder of DIR (default static/models) that holds a generator or a VAE (the
  * classifier is skipped), so a model published later is scored without changing this script.
@@ -11,7 +12,9 @@
  * with its samples closest to the training set beside their nearest training images (--figures,
  * default static/img/evaluation). Subsets keep it to minutes on two CPU cores: N samples for the
  * classifier scores and precision/recall (default 1,000), the first --memorization of them searched
- * against all 50,000 training images (default 500), and so on.
+ * against all 50,000 training images (default 500), and so on. Diffusion models sample with DDIM in
+ * --steps network passes (default 20, as the results page's `npm run evaluate`): each sample costs
+ * that many passes of the U-Net, which makes them the slowest models here by far.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,7 +51,7 @@ import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { runCli, UsageError } from './cli-main';
 
 const USAGE =
-  'usage: npm run evaluate:models -- [--models DIR] [--samples N] [--memorization N] [--likelihood-images N] [--parzen-centres N] [--backend NAME] [--seed N] [--out FILE] [--figures DIR]';
+  'usage: npm run evaluate:models -- [--models DIR] [--samples N] [--memorization N] [--likelihood-images N] [--parzen-centres N] [--steps N] [--backend NAME] [--seed N] [--out FILE] [--figures DIR]';
 
 function int(name: string, v: string | undefined, fallback: number, min = 1): number {
   if (v === undefined) return fallback;
@@ -101,6 +104,7 @@ async function main(): Promise<number> {
         memorization: { type: 'string' },
         'likelihood-images': { type: 'string' },
         'parzen-centres': { type: 'string' },
+        steps: { type: 'string' },
         backend: { type: 'string' },
         seed: { type: 'string' },
         out: { type: 'string' },
@@ -117,6 +121,7 @@ async function main(): Promise<number> {
   const nMem = Math.min(n, int('memorization', v.memorization, 500));
   const nLik = int('likelihood-images', v['likelihood-images'], 100);
   const nParzen = int('parzen-centres', v['parzen-centres'], 5000);
+  const steps = int('steps', v.steps, 20);
   const seed = int('seed', v.seed, 0, 0);
   const out = v.out ?? join('results', 'evaluation.json');
   const figures = v.figures ?? join('static', 'img', 'evaluation');
@@ -257,8 +262,9 @@ async function main(): Promise<number> {
       }
       throw e;
     }
-    log(`${name}: ${n} samples (seed ${seed}), classifier scores, precision and recall, memorization`);
-    const images = await trainedModelSamples(model, n, seed);
+    const sampler = model.denoiser ? `, DDIM ${steps} steps` : '';
+    log(`${name}: ${n} samples (seed ${seed}${sampler}), classifier scores, precision and recall, memorization`);
+    const images = await trainedModelSamples(model, n, seed, { steps });
     const s = await score(images, true);
     const nearest = s.nearest as Awaited<ReturnType<typeof memorizationCheck>>;
     delete s.nearest;
@@ -307,7 +313,8 @@ async function main(): Promise<number> {
       likelihood[name] = { images: nLik, binarization: `dynamic, one fixed draw per test image (seed ${EVAL_BINARIZATION_SEED})`, extent: 6, exact, bounds };
       x.dispose();
     }
-    parzenCentres.push([name, await trainedModelSamples(model, nParzen, seed + 1)]);
+    log(`${name}: ${nParzen} samples for the Parzen window${sampler}`);
+    parzenCentres.push([name, await trainedModelSamples(model, nParzen, seed + 1, { steps })]);
     disposeTrainedModel(model);
   }
 
@@ -337,6 +344,7 @@ async function main(): Promise<number> {
       precisionRecallK: 3,
       memorization: { checked: nMem, searched: mnist.train.size, heldOut: `the first ${nMem} test images`, quantile: 0.01 },
       parzen: { centres: nParzen, validation: 500, testImages: n },
+      diffusionSampler: { name: 'DDIM (eta = 0), unconditional (∅ label for a conditional model)', steps },
     },
     baselines,
     models,
