@@ -88,6 +88,14 @@ describe('the packed tarball in a fresh project', () => {
     );
   });
 
+  test('was compiled by the TypeScript the library declares, not the notebook kernel’s fork', () => {
+    // tslab's fork (@tslab/typescript-for-tslab) also installs a `tsc`; `npm pack` ran the build.
+    const declared = JSON.parse(readFileSync(join(ROOT, 'src/genlab/package.json'), 'utf8')).devDependencies.typescript as string;
+    const built = JSON.parse(readFileSync(join(ROOT, 'src/genlab/dist/.tsbuildinfo'), 'utf8')).version as string;
+    assert.equal(built, JSON.parse(readFileSync(join(ROOT, 'node_modules/typescript/package.json'), 'utf8')).version);
+    assert.equal(built.split('.').slice(0, 2).join('.'), declared.replace(/^[~^]/, '').split('.').slice(0, 2).join('.'));
+  });
+
   test('installs from the registry with tfjs as the one engine; genlab is the tarball, not this repository', () => {
     const genlab = realpathSync(join(app, 'node_modules/genlab'));
     assert.ok(genlab.startsWith(realpathSync(app)), genlab);
