@@ -31,6 +31,7 @@ import {
 // Internal to the library (not its business to export); scripts may import it by path.
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { runCli, UsageError } from './cli-main';
+import { joinStages, type TrainingSummary } from './training-stages';
 
 const USAGE = 'usage: npm run export:model -- <run dir> [--out DIR] [--scatter N]   (default --out static/models/<run name>)';
 
@@ -68,7 +69,7 @@ function trainingSummary(run: string, model: TrainedModel) {
   const state = JSON.parse(readFileSync(join(model.weights, 'state.json'), 'utf8')) as { epoch: number };
   const kept = epochs.filter((e) => e.epoch <= state.epoch);
   const round = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 1e4) / 1e4]));
-  return {
+  const summary = {
     command: `npm run ${String(c.command).replace(/^train /, 'train -- ')}`,
     commit: gitCommit(),
     epochs: state.epoch,
@@ -88,6 +89,9 @@ function trainingSummary(run: string, model: TrainedModel) {
     checkpoint: model.weights,
     ...(c.lossKind ? { loss: c.lossKind } : {}),
   };
+  // A run started --init-from a published model continues that model's training (train-init.ts).
+  const previous = c.continues as TrainingSummary | undefined;
+  return previous ? joinStages(previous, summary as unknown as TrainingSummary) : summary;
 }
 
 const prior = (latentDim: number) => ({

@@ -4,7 +4,7 @@
  * published model does: this is how training continues in another session. The optimizers start
  * afresh (their state is never published); the float16 weights load as float32.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fileSystemHandler } from 'genlab';
@@ -45,4 +45,20 @@ export async function initFromPublished(dir: string, networks: Record<string, tf
     }
   }
   return done;
+}
+
+/**
+ * The training summary of the published model that a run starts from (`metadata.json`'s
+ * `training`, without its checkpoint path), recorded in the new run's config so that its export
+ * can count both stretches of training (epochs, steps, wall time, one curve) without the folder.
+ * Undefined when the folder has no summary (a model exported before summaries existed).
+ */
+export function publishedTraining(dir: string): Record<string, unknown> | undefined {
+  const file = join(dir, 'metadata.json');
+  if (!existsSync(file)) return undefined;
+  const { training } = JSON.parse(readFileSync(file, 'utf8')) as { training?: Record<string, unknown> };
+  if (!training) return undefined;
+  const kept = { ...training };
+  delete kept.checkpoint;
+  return kept;
 }

@@ -35,7 +35,7 @@ import {
 // Internal to the library (not its business to export); scripts may import it by path.
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { progressCallbacks } from './progress';
-import { InitFromError, initFromPublished } from './train-init';
+import { InitFromError, initFromPublished, publishedTraining } from './train-init';
 import { runCli, UsageError } from './cli-main';
 
 const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
@@ -213,7 +213,7 @@ async function main(): Promise<number> {
       trainSize: train.size,
       backend: backend.name,
       device: backend.device,
-      ...(args.initFrom ? { initFrom: args.initFrom } : {}),
+      ...(args.initFrom ? { initFrom: args.initFrom, continues: publishedTraining(args.initFrom) } : {}),
       genlabVersion: version,
       startedAt: new Date().toISOString(),
     },
