@@ -4,7 +4,7 @@
  * published model does: this is how training continues in another session. The optimizers start
  * afresh (their state is never published); the float16 weights load as float32.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fileSystemHandler } from 'genlab';
@@ -61,4 +61,24 @@ export function publishedTraining(dir: string): Record<string, unknown> | undefi
   const kept = { ...training };
   delete kept.checkpoint;
   return kept;
+}
+
+/** Whether the run folder `out` holds a checkpoint to resume from (then `--init-from` has no effect). */
+export function hasCheckpoint(out: string): boolean {
+  const dir = join(out, 'checkpoints');
+  return existsSync(dir) && readdirSync(dir).length > 0;
+}
+
+/**
+ * The `config.json` fields saying what a run started from: `initFrom` and the published model's
+ * training summary (`continues`). A resumed run keeps the ones it started with, even if the
+ * published folder has been re-exported since, or its export would misstate the first stage.
+ */
+export function runOrigin(out: string, initFrom: string | undefined, resume: boolean): Record<string, unknown> {
+  const file = join(out, 'config.json');
+  if (resume && existsSync(file)) {
+    const previous = JSON.parse(readFileSync(file, 'utf8')) as { initFrom?: string; continues?: Record<string, unknown> };
+    if (previous.initFrom) return { initFrom: previous.initFrom, continues: previous.continues };
+  }
+  return initFrom ? { initFrom, continues: publishedTraining(initFrom) } : {};
 }

@@ -35,7 +35,7 @@ import {
 // Internal to the library (not its business to export); scripts may import it by path.
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { progressCallbacks } from './progress';
-import { InitFromError, initFromPublished, publishedTraining } from './train-init';
+import { hasCheckpoint, InitFromError, initFromPublished, runOrigin } from './train-init';
 import { runCli, UsageError } from './cli-main';
 
 const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
@@ -62,7 +62,8 @@ const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
   --out DIR            run folder (default runs/<model>-<arch>-seed<N>)
   --resume             continue the run in --out from its last complete checkpoint
   --init-from DIR      gan, vae: start from the weights of a published model (npm run export:model)
-                       instead of random ones, in a new run folder; the optimizers start afresh
+                       instead of random ones; the optimizers start afresh. With --resume, only
+                       when --out has no checkpoint yet (one command starts and continues the run)
   --classifier DIR     gan, diffusion: score each epoch's samples with this MNIST classifier (Fréchet
                        distance and Inception-style score on 1,000 samples; default
                        static/models/mnist-classifier when present; 'none' to skip)
@@ -137,7 +138,6 @@ function parse(argv: string[]) {
   if (v['parzen-every'] !== undefined && family !== 'gan') throw new UsageError('--parzen-every applies to gan only');
   if (v.classifier !== undefined && family === 'vae') throw new UsageError('--classifier applies to gan and diffusion only');
   if (v['init-from'] !== undefined && family === 'diffusion') throw new UsageError('--init-from applies to gan and vae only');
-  if (v['init-from'] !== undefined && v.resume) throw new UsageError('--init-from starts a new run; --resume continues one: choose one');
   for (const flag of ['conditional', 'schedule', 'channels'] as const)
     if (v[flag] !== undefined && family !== 'diffusion') throw new UsageError(`--${flag} applies to diffusion only`);
   const schedule = v.schedule ?? 'cosine';
@@ -213,7 +213,7 @@ async function main(): Promise<number> {
       trainSize: train.size,
       backend: backend.name,
       device: backend.device,
-      ...(args.initFrom ? { initFrom: args.initFrom, continues: publishedTraining(args.initFrom) } : {}),
+      ...runOrigin(args.out, args.initFrom, args.resume),
       genlabVersion: version,
       startedAt: new Date().toISOString(),
     },
@@ -227,7 +227,7 @@ async function main(): Promise<number> {
   async function initialized<M extends { generator: tf.LayersModel; discriminator: tf.LayersModel } | { encoder: tf.LayersModel; decoder: tf.LayersModel }>(
     m: M,
   ): Promise<M> {
-    if (!args.initFrom) return m;
+    if (!args.initFrom || (args.resume && hasCheckpoint(args.out))) return m;
     const networks: Record<string, tf.LayersModel> =
       'generator' in m ? { generator: m.generator, discriminator: m.discriminator } : { encoder: m.encoder, decoder: m.decoder };
     console.log(`initialized ${(await initFromPublished(args.initFrom, networks)).join(' and ')} from ${args.initFrom}`);

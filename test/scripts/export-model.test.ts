@@ -71,37 +71,46 @@ test('a run exports as float16 with metadata saying how it was trained, and load
   disposeTrainedModel(published);
 });
 
-test('a run started --init-from the published folder exports as one model trained in two stages', () => {
+test('a run started --init-from the published folder exports as one model trained in two stages, resumed or not', () => {
   // Runs after the export test above: `out` is the published 2-epoch model.
   const second = join(mkdtempSync(join(tmpdir(), 'genlab-export-')), 'stage2');
   const trained = script('train', [
     ...['vae', '--latent-dim', '2', '--hidden', '64', '--train-limit', '500', '--epochs', '1', '--seed', '3'],
-    ...['--threads', '1', '--init-from', out, '--out', second],
+    ...['--threads', '1', '--init-from', out, '--resume', '--out', second],
   ]);
   assert.equal(trained.status, 0, trained.stderr);
+  // Stopped and resumed with the same command, as long runs are: the run continues from its own
+  // checkpoint, and still knows its first stage.
+  const resumed = script('train', [
+    ...['vae', '--latent-dim', '2', '--hidden', '64', '--train-limit', '500', '--epochs', '2', '--seed', '3'],
+    ...['--threads', '1', '--init-from', out, '--resume', '--out', second],
+  ]);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.doesNotMatch(resumed.stdout, /initialized/);
+  assert.match(resumed.stdout, /resumed from epoch 1/);
   const republished = join(mkdtempSync(join(tmpdir(), 'genlab-export-')), 'vae-z2');
   const r = exportModel([second, '--out', republished, '--scatter', '10']);
   assert.equal(r.status, 0, r.stderr);
   const first = JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')).training;
   const both = JSON.parse(readFileSync(join(republished, 'metadata.json'), 'utf8')).training;
-  assert.equal(both.epochs, 3);
-  assert.equal(both.steps, 3 * 5);
+  assert.equal(both.epochs, 4);
+  assert.equal(both.steps, 4 * 5);
   assert.deepEqual(
     both.curve.map((e: { epoch: number }) => e.epoch),
-    [1, 2, 3],
+    [1, 2, 3, 4],
   );
   assert.deepEqual(both.curve.slice(0, 2), first.curve, "the first stage's curve is kept as published");
-  assert.equal(both.lastEpoch.epoch, 3);
+  assert.equal(both.lastEpoch.epoch, 4);
   assert.equal(both.startedAt, first.startedAt);
   assert.ok(both.wallSeconds >= first.wallSeconds);
   assert.deepEqual(
     both.stages.map((s: { epochs: number; initFrom?: string }) => [s.epochs, s.initFrom]),
     [
       [2, undefined],
-      [1, out],
+      [2, out],
     ],
   );
-  assert.match(both.stages[1].command, /--init-from/);
+  assert.match(both.stages[1].command, /--init-from .* --resume/);
   assert.equal(both.seed, 3);
 });
 

@@ -38,7 +38,6 @@ describe('bad input gets a usage message and exit code 2', () => {
     [['gan', '--hidden', '200'], /--hidden applies to vae --model mlp only/],
     [['vae', '--hidden', '200,x'], /--hidden must be a positive integer, got 'x'/],
     [['vae', '--classifier', 'none'], /--classifier applies to gan and diffusion only/],
-    [['gan', '--init-from', 'static/models/gan-mlp', '--resume'], /--init-from starts a new run; --resume continues one/],
     [['diffusion', '--init-from', 'static/models/gan-mlp'], /--init-from applies to gan and vae only/],
     [['vae', '--parzen-every', '2'], /--parzen-every applies to gan only/],
     [['gan', '--parzen-every=x'], /--parzen-every must be a non-negative integer, got 'x'/],
