@@ -83,13 +83,28 @@ function walk(dir: string): string[] {
 
 function inputsHash(siteDir: string, lib: string): string {
   const h = createHash('sha256');
-  const files = [...walk(join(lib, 'src')), join(lib, 'tsconfig.json'), join(siteDir, 'tsconfig.base.json'), __filename];
+  const files = [...walk(join(lib, 'src')), join(lib, 'tsconfig.json'), join(lib, 'package.json'), join(siteDir, 'tsconfig.base.json'), __filename];
   for (const f of files)
     h.update(`${relative(siteDir, f)}\0`)
       .update(readFileSync(f))
       .update('\0');
   for (const p of ['typedoc', 'typedoc-plugin-markdown']) h.update(readFileSync(join(siteDir, 'node_modules', p, 'package.json')));
   return h.digest('hex');
+}
+
+/**
+ * Where the pages' "Defined in" links point: the repository the library's package.json declares,
+ * at the checked-out revision. Left to itself TypeDoc asks git for the remote "origin" and warns
+ * (failing the build) in a checkout that has none, or links wherever the clone came from.
+ * Undefined when package.json names no GitHub repository: then the pages carry no source links.
+ */
+export function sourceLinkTemplate(lib: string): string | undefined {
+  const file = join(lib, 'package.json');
+  if (!existsSync(file)) return undefined;
+  const { repository } = JSON.parse(readFileSync(file, 'utf8')) as { repository?: string | { url?: string } };
+  const url = typeof repository === 'string' ? repository : repository?.url;
+  const m = /github\.com[/:]([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(url ?? '');
+  return m ? `https://github.com/${m[1]}/${m[2]}/blob/{gitRevision}/{path}#L{line}` : undefined;
 }
 
 export interface ApiReferenceOptions {
@@ -115,6 +130,7 @@ export async function generateApiReference(siteDir: string, options: ApiReferenc
   // Written next to the site's other caches, then moved into place whole.
   const tmp = join(siteDir, '.cache', `api-reference-${String(process.pid)}`);
   rmSync(tmp, { recursive: true, force: true });
+  const links = sourceLinkTemplate(lib);
   const app = await td.Application.bootstrapWithPlugins(
     {
       plugin: ['typedoc-plugin-markdown'],
@@ -134,6 +150,7 @@ export async function generateApiReference(siteDir: string, options: ApiReferenc
       hidePageHeader: true,
       hideBreadcrumbs: true,
       sanitizeComments: true,
+      ...(links ? { sourceLinkTemplate: links } : { disableSources: true }),
       navigationJson: join(tmp, 'navigation.json'),
     } as Parameters<typeof td.Application.bootstrapWithPlugins>[0],
     [new td.TSConfigReader()],
