@@ -84,7 +84,7 @@ function walk(dir: string): string[] {
 function inputsHash(siteDir: string, lib: string): string {
   const h = createHash('sha256');
   const files = [...walk(join(lib, 'src')), join(lib, 'tsconfig.json'), join(lib, 'package.json'), join(siteDir, 'tsconfig.base.json'), __filename];
-  for (const f of files)
+  for (const f of files.filter((f) => existsSync(f)))
     h.update(`${relative(siteDir, f)}\0`)
       .update(readFileSync(f))
       .update('\0');
@@ -150,7 +150,8 @@ export async function generateApiReference(siteDir: string, options: ApiReferenc
       hidePageHeader: true,
       hideBreadcrumbs: true,
       sanitizeComments: true,
-      ...(links ? { sourceLinkTemplate: links } : { disableSources: true }),
+      sourceLinkTemplate: links ?? '',
+      disableSources: !links,
       navigationJson: join(tmp, 'navigation.json'),
     } as Parameters<typeof td.Application.bootstrapWithPlugins>[0],
     [new td.TSConfigReader()],
