@@ -4,7 +4,7 @@
  * published model does: this is how training continues in another session. The optimizers start
  * afresh (their state is never published); the float16 weights load as float32.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fileSystemHandler } from 'genlab';
@@ -61,12 +61,6 @@ export function publishedTraining(dir: string): Record<string, unknown> | undefi
   const kept = { ...training };
   delete kept.checkpoint;
   return kept;
-}
-
-/** Whether the run folder `out` holds a checkpoint to resume from (then `--init-from` has no effect). */
-export function hasCheckpoint(out: string): boolean {
-  const dir = join(out, 'checkpoints');
-  return existsSync(dir) && readdirSync(dir).length > 0;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   fileSystemHandler,
   generatorEpochScores,
   lineChartSvg,
+  listCheckpoints,
   loadMnist,
   pointsFromLog,
   RunFolderInUseError,
@@ -35,7 +36,7 @@ import {
 // Internal to the library (not its business to export); scripts may import it by path.
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { progressCallbacks } from './progress';
-import { hasCheckpoint, InitFromError, initFromPublished, runOrigin } from './train-init';
+import { InitFromError, initFromPublished, runOrigin } from './train-init';
 import { runCli, UsageError } from './cli-main';
 
 const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
@@ -227,7 +228,8 @@ async function main(): Promise<number> {
   async function initialized<M extends { generator: tf.LayersModel; discriminator: tf.LayersModel } | { encoder: tf.LayersModel; decoder: tf.LayersModel }>(
     m: M,
   ): Promise<M> {
-    if (!args.initFrom || (args.resume && hasCheckpoint(args.out))) return m;
+    // With --resume and a complete checkpoint the trainer restores that instead (the test it uses).
+    if (!args.initFrom || (args.resume && listCheckpoints(join(args.out, 'checkpoints')).length > 0)) return m;
     const networks: Record<string, tf.LayersModel> =
       'generator' in m ? { generator: m.generator, discriminator: m.discriminator } : { encoder: m.encoder, decoder: m.decoder };
     console.log(`initialized ${(await initFromPublished(args.initFrom, networks)).join(' and ')} from ${args.initFrom}`);
