@@ -41,6 +41,8 @@ describe('bad input gets a usage message and exit code 2', () => {
     [['diffusion', '--init-from', 'static/models/gan-mlp'], /--init-from applies to gan and vae only/],
     [['vae', '--parzen-every', '2'], /--parzen-every applies to gan only/],
     [['gan', '--parzen-every=x'], /--parzen-every must be a non-negative integer, got 'x'/],
+    [['gan', '--learning-rate', '0'], /--learning-rate must be a positive number, got '0'/],
+    [['vae', '--learning-rate=fast'], /--learning-rate must be a positive number, got 'fast'/],
   ] as const) {
     test(args.join(' ') || '(no arguments)', () => {
       const r = train([...args]);
@@ -143,6 +145,22 @@ describe('a real run on a slice of MNIST', () => {
         .filter((l) => l.type === 'batch' && l.epoch === 1)
         .map((l) => [l.loss, l.kl]);
     assert.deepEqual(pick(other), pick(out));
+  });
+
+  test('--learning-rate is the step size used (the first update differs) and the config records it', () => {
+    const other = join(tmp(), 'run');
+    const r = train([...base.slice(0, -4), '--out', other, '--log-every', '1', '--epochs', '1', '--learning-rate', '1e-5']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(readFileSync(join(other, 'config.json'), 'utf8')).learningRate, 1e-5);
+    assert.equal(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).learningRate, undefined);
+    const losses = (dir: string) =>
+      readLog(dir)
+        .filter((l) => l.type === 'batch' && l.epoch === 1)
+        .map((l) => l.loss as number);
+    const [slow, usual] = [losses(other), losses(out)];
+    // Batch 1 is scored before any update; from batch 2 on, the weights differ.
+    assert.equal(slow[0], usual[0]);
+    assert.notEqual(slow[1], usual[1]);
   });
 });
 
