@@ -118,6 +118,28 @@ async function readWeights(folder: string): Promise<tf.Tensor[]> {
 }
 
 /**
+ * Adam's bias corrections use β₁ᵗ and β₂ᵗ, which training builds by one float32 multiplication per
+ * step while tfjs's `setWeights` recomputes them as `pow(β, t)`: a last-bit difference that makes
+ * a resumed run drift from an uninterrupted one (by ~1e-8 per weight after one step). Rebuilding
+ * them the way training does (a float32 product is the exact product rounded once, as
+ * `Math.fround` does) keeps resumed runs bit-identical.
+ */
+function restoreAdamPowers(optimizer: tf.AdamOptimizer): void {
+  // Protected in the typings; these are the fields Adam reads on every step.
+  const adam = optimizer as unknown as { beta1: number; beta2: number; iterations_: number; accBeta1: tf.Variable; accBeta2: tf.Variable };
+  const power = (beta: number) => {
+    const b = Math.fround(beta);
+    let acc = b;
+    for (let t = 0; t < adam.iterations_; t++) acc = Math.fround(acc * b);
+    return acc;
+  };
+  tf.tidy(() => {
+    adam.accBeta1.assign(tf.scalar(power(adam.beta1)));
+    adam.accBeta2.assign(tf.scalar(power(adam.beta2)));
+  });
+}
+
+/**
  * Restores the newest complete checkpoint into existing models and optimizers and returns its
  * epoch and state, or `undefined` when there is none. Weights are matched by position, not name:
  * TensorFlow.js numbers layer names per process, so names differ between two runs of the same
@@ -146,6 +168,7 @@ export async function restoreLatestCheckpoint<S>(
     // setWeights keeps these tensors as the optimizer's slot variables' initial values.
     await optimizer.setWeights(artifacts.weightSpecs!.map((s) => ({ name: s.name, tensor: named[s.name] })));
     tf.dispose(Object.values(named));
+    if (optimizer instanceof tf.AdamOptimizer) restoreAdamPowers(optimizer);
   }
   const saved = JSON.parse(readFileSync(join(path, 'state.json'), 'utf8')) as { epoch: number; state: S };
   return { epoch: saved.epoch, state: saved.state, path };
