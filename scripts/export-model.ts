@@ -118,6 +118,11 @@ async function exportGan(model: TrainedModel, out: string) {
     model: `GAN generator (${model.architecture}), createGan('${model.architecture}')`,
     output: `${flat ? 'flat 784 pixels' : '28×28×1 image'} in [-1, 1] (tanh); shown as (x + 1) / 2`,
     weights: { dtype: 'float16', bytes, maxAbsOutputError: await float16Error(model.generator!, dir, model.latentDim) },
+    ...(model.description.emaDecay
+      ? {
+          generatorWeights: `the exponential moving average of the trained generator's weights (decay ${Number(model.description.emaDecay)}), as sampled during training`,
+        }
+      : {}),
     ...(discriminator ? { discriminator } : {}),
   };
 }

@@ -57,6 +57,9 @@ const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
                        or GENLAB_BACKEND)
   --learning-rate X    Adam's step size (default 2e-4 for gan, as Radford et al.; 1e-3 for vae
                        and diffusion); a smaller one for a later stage, e.g. 5e-5 with --init-from
+  --ema-decay D        gan: also keep an exponential moving average of the generator's weights
+                       (e.g. 0.999), which the grids, scores and export use; default off.
+                       diffusion: the average's decay (default 0.999)
   --seed N             seeds weights, shuffling and noise (default 0)
   --threads N          wasm threads (default: every CPU, as training is the machine's one heavy
                        job; GENLAB_WASM_THREADS overrides). Same numbers for any count.
@@ -118,6 +121,7 @@ function parse(argv: string[]) {
         backend: { type: 'string' },
         seed: { type: 'string' },
         'learning-rate': { type: 'string' },
+        'ema-decay': { type: 'string' },
         threads: { type: 'string' },
         'data-dir': { type: 'string' },
         out: { type: 'string' },
@@ -156,6 +160,10 @@ function parse(argv: string[]) {
   const channels = (v.channels ?? '16,32,32').split(',').map((c) => positiveInt('channels', c.trim(), 0));
   if (channels.length !== 3) throw new UsageError(`--channels takes three sizes (28, 14 and 7 pixels), got '${v.channels}'`);
   const seed = nonNegativeInt('seed', v.seed, 0);
+  if (v['ema-decay'] !== undefined && family === 'vae') throw new UsageError('--ema-decay applies to gan and diffusion only');
+  const emaDecay = v['ema-decay'] === undefined ? undefined : Number(v['ema-decay']);
+  if (emaDecay !== undefined && !(v['ema-decay']!.trim() !== '' && emaDecay > 0 && emaDecay < 1))
+    throw new UsageError(`--ema-decay must be a number between 0 and 1, got '${v['ema-decay']}'`);
   if (v.hidden !== undefined && !(family === 'vae' && model === 'mlp')) throw new UsageError('--hidden applies to vae --model mlp only');
   const hidden = v.hidden?.split(',').map((h) => positiveInt('hidden', h.trim(), 0));
   return {
@@ -173,6 +181,7 @@ function parse(argv: string[]) {
     backend: v.backend,
     seed,
     learningRate: positiveNumber('learning-rate', v['learning-rate']),
+    emaDecay,
     threads: v.threads === undefined ? undefined : positiveInt('threads', v.threads, 1),
     dataDir: v['data-dir'],
     out: v.out ?? join('runs', `${family}-${model}${v.conditional ? '-conditional' : ''}-seed${seed}`),
@@ -248,6 +257,12 @@ async function main(): Promise<number> {
     console.log(`initialized ${(await initFromPublished(args.initFrom, networks)).join(' and ')} from ${args.initFrom}`);
     return m;
   }
+  /** A generator of the run's architecture to hold the weight average (trainGan copies the weights in). */
+  function generatorCopy(): tf.LayersModel {
+    const { generator, discriminator } = createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed });
+    discriminator.dispose();
+    return generator;
+  }
   const unet = () => createUnet({ channels: args.channels, numClasses: args.conditional ? 10 : 0, seed: args.seed });
   const result =
     args.family === 'diffusion'
@@ -255,6 +270,7 @@ async function main(): Promise<number> {
           ...common,
           schedule: createSchedule(args.schedule),
           ema: unet(),
+          emaDecay: args.emaDecay,
           scoreSamples: diffusionEpochScores(classifier, mnist),
         })
       : args.family === 'gan'
@@ -262,6 +278,8 @@ async function main(): Promise<number> {
             ...common,
             lossKind: args.loss,
             scoreGenerator,
+            generatorEma: args.emaDecay === undefined ? undefined : generatorCopy(),
+            emaDecay: args.emaDecay,
           })
         : await trainVae(
             await initialized(createVae(args.model as 'mlp' | 'conv', { latentDim: args.latentDim, hidden: args.hidden, seed: args.seed })),

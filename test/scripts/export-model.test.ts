@@ -9,6 +9,7 @@ import {
   createVae,
   decodePng,
   disposeTrainedModel,
+  fileSystemHandler,
   loadMnist,
   loadTrainedModel,
   setupBackend,
@@ -112,6 +113,36 @@ test('a run started --init-from the published folder exports as one model traine
   );
   assert.match(both.stages[1].command, /--init-from .* --resume/);
   assert.equal(both.seed, 3);
+});
+
+test('a GAN run with a weight average publishes the average, and its metadata says so', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'genlab-export-')), 'gan');
+  const trained = script('train', [
+    ...['gan', '--train-limit', '128', '--epochs', '1', '--ema-decay', '0.9', '--learning-rate', '0.01', '--classifier', 'none', '--parzen-every', '0'],
+    ...['--threads', '1', '--out', dir],
+  ]);
+  assert.equal(trained.status, 0, trained.stderr);
+  const published = join(mkdtempSync(join(tmpdir(), 'genlab-export-')), 'gan-mlp');
+  const r = exportModel([dir, '--out', published]);
+  assert.equal(r.status, 0, r.stderr);
+  const meta = JSON.parse(readFileSync(join(published, 'metadata.json'), 'utf8'));
+  assert.match(meta.generatorWeights, /exponential moving average .*decay 0\.9/);
+  assert.ok(existsSync(join(published, 'discriminator', 'model.json')));
+  const load = (folder: string) => tf.loadLayersModel(fileSystemHandler(folder));
+  const checkpoint = join(dir, 'checkpoints', 'epoch-001');
+  const [shipped, average, last] = await Promise.all([
+    load(join(published, 'generator')),
+    load(join(checkpoint, 'generatorEma')),
+    load(join(checkpoint, 'generator')),
+  ]);
+  const largestGap = (a: tf.LayersModel, b: tf.LayersModel) =>
+    Math.max(...a.getWeights().map((w, i) => tf.tidy(() => tf.max(tf.abs(tf.sub(w, b.getWeights()[i]))).dataSync()[0])));
+  // A large step size makes the last iterate run well ahead of its average.
+  const [toAverage, toLast] = [largestGap(shipped, average), largestGap(shipped, last)];
+  console.log(`largest weight gap of the shipped generator: to the average ${toAverage}, to the last iterate ${toLast}`);
+  assert.ok(toAverage < 3e-4, `the shipped generator is the average, up to float16 (${toAverage})`);
+  assert.ok(toLast > 1e-3, `not the last iterate (${toLast})`);
+  for (const m of [shipped, average, last]) m.dispose();
 });
 
 test('bad input: no run, not a run', () => {

@@ -42,6 +42,8 @@ describe('bad input gets a usage message and exit code 2', () => {
     [['vae', '--parzen-every', '2'], /--parzen-every applies to gan only/],
     [['gan', '--parzen-every=x'], /--parzen-every must be a non-negative integer, got 'x'/],
     [['gan', '--learning-rate', '0'], /--learning-rate must be a positive number, got '0'/],
+    [['vae', '--ema-decay', '0.99'], /--ema-decay applies to gan and diffusion only/],
+    [['gan', '--ema-decay', '1'], /--ema-decay must be a number between 0 and 1, got '1'/],
     [['vae', '--learning-rate=fast'], /--learning-rate must be a positive number, got 'fast'/],
   ] as const) {
     test(args.join(' ') || '(no arguments)', () => {

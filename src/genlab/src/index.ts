@@ -110,11 +110,11 @@ export {
   diffusionTrainStep,
   gridLabels,
   trainDiffusion,
-  updateEma,
   type DiffusionSampleOptions,
   type DiffusionStepSeeds,
   type DiffusionTrainingOptions,
 } from './train/diffusion';
+export { updateEma } from './train/ema';
 export { ModelFolderError, disposeTrainedModel, loadTrainedModel, trainedModelSamples, type TrainedModel } from './train/trained-model';
 export { logMeanExp, meanAndStandardError } from './metrics/logmeanexp';
 export { parzenEvaluate, parzenLogLikelihood, parzenSigmaGrid, type ParzenResult } from './metrics/parzen';

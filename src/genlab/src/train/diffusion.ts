@@ -7,25 +7,10 @@ import { ddimSample } from '../models/diffusion/samplers';
 import type { NoiseSchedule } from '../models/diffusion/schedule';
 import { imageGridPng } from '../viz/png';
 import { diffusionTrainStep } from './diffusion-step';
+import { updateEma } from './ema';
 import { runTraining, type TrainingOptions, type TrainingResult } from './run';
 
 export { diffusionTrainStep, type DiffusionStepSeeds } from './diffusion-step';
-
-/**
- * Exponential moving average of the weights, θ̄ ← d θ̄ + (1 − d) θ, with d warmed up as
- * min(d, (1 + k)/(10 + k)) at update k. Ho et al. 2020 sample from such an average (d = 0.9999):
- * a diffusion model's loss stays noisy to the end, and the average denoises its weights.
- */
-export function updateEma(ema: tf.LayersModel, model: tf.LayersModel, decay: number, update: number): void {
-  const d = Math.min(decay, (1 + update) / (10 + update));
-  tf.tidy(() => {
-    model.weights.forEach((w, i) => {
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- tfjs types LayerVariable.read() as Tensor; it returns the layer's tf.Variable
-      const target = ema.weights[i].read() as tf.Variable;
-      target.assign(tf.add(tf.mul(d, target), tf.mul(1 - d, w.read())));
-    });
-  });
-}
 
 export interface DiffusionSampleOptions {
   /** DDIM steps (default 50). */

@@ -72,8 +72,10 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
   const load = (name: string) => tf.loadLayersModel(fileSystemHandler(join(weights, name)));
   const recorded = (description.architecture ?? (description.training as Record<string, unknown> | undefined)?.architecture) as string | undefined;
   const architecture = recorded ?? 'unknown';
-  if (has('generator')) {
-    const generator = await load('generator');
+  // A run trained with a weight average keeps both generators; the average is what is sampled and shipped.
+  const generatorFolder = ['generatorEma', 'generator'].find(has);
+  if (generatorFolder) {
+    const generator = await load(generatorFolder);
     return { family: 'gan', architecture, latentDim: generator.inputs[0].shape[1]!, weights, kind, description, generator };
   }
   if (has('encoder') && has('decoder')) {
