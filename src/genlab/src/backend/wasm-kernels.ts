@@ -22,16 +22,7 @@
  * is formed by an explicit Transpose: wasm BatchMatMul with transposeA was
  * ~10x slower than Transpose + plain matmul (380 vs 36 ms on that shape).
  *
- * Input gradient (sub-pixel form of the transposed conv). With u = h + top
- * written as u = s·q + r (0 <= r < s), and T = ceil(K/s):
- *
- *   dx[b, u-top, ci] = Σ_{t<T, co} dy[b, q-t, co] · W[s·t + r, ci, co]     (per spatial axis)
- *
- * i.e. for each phase r a stride-1 correlation of dy with a sub-filter. All s²
- * phases are one stride-1 forward Conv2D (XNNPACK) of dy with a [T, T, outC,
- * s·s·inC] filter (taps flipped, W zero-padded to T·s), followed by
- * depth-to-space and a crop of what is left of `top`/`left` (< s). Unlike dilating dy with zeros this
- * does no s²-fold wasted work.
+ * Input gradient: the sub-pixel form of the transposed conv, in wasm-conv-input.ts.
  *
  * Only NHWC with dilation 1 is supported (what tfjs-layers Conv2D /
  * Conv2DTranspose emit for genlab's models); other cases throw.
@@ -57,6 +48,7 @@ import { reverseKernel, tileKernel } from './wasm-elementwise';
 import { tanhKernel } from './wasm-tanh';
 import type { KernelArgs } from './wasm-heap';
 import { asTensor, checkSupported, registerConvFilterGradient } from './wasm-conv-filter';
+import { subPixelBackpropInput } from './wasm-conv-input';
 
 type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
 
@@ -92,8 +84,8 @@ function callBuiltin(kernelName: string, args: KernelArgs): tf.TensorInfo {
 }
 
 /**
- * Conv2DBackpropInput as one stride-1 forward Conv2D producing all s² output
- * phases, then depth-to-space (see file comment). Why: the built-in wasm kernel
+ * Conv2DBackpropInput as stride-1 forward Conv2Ds producing the s² output
+ * phases, then depth-to-space (wasm-conv-input.ts). Why: the built-in wasm kernel
  * is a scalar loop while Conv2D runs on XNNPACK (2.5-4x faster on the DCGAN /
  * conv-VAE shapes, bench/NOTES.md); for one-channel dx with stride > 1 the
  * built-in stays faster and is delegated to. Returns a Tensor (see
@@ -115,61 +107,16 @@ function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.N
     tf.backend_util.convertConv2DDataFormat(dataFormat),
   );
   checkSupported('Conv2DBackpropInput', dataFormat, convInfo);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = convInfo;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = convInfo;
+  const { inChannels, strideHeight: sh, strideWidth: sw } = convInfo;
   const builtin = displaced.get(tf.Conv2DBackpropInput);
   if (builtin != null && inChannels === 1 && (sh > 1 || sw > 1)) {
-    // dx with one channel and stride > 1: the conv below would have only sh·sw output
+    // dx with one channel and stride > 1: the sub-pixel conv would have only sh·sw output
     // channels (poor XNNPACK use) plus a crop, and the built-in loop skips 1 - 1/s² of the
     // taps; measured 9.5 vs 13 ms on DCGAN D conv1 (bench/NOTES.md).
     return callBuiltin(tf.Conv2DBackpropInput, args);
   }
 
-  return tf.tidy(() => {
-    // Sub-pixel form: with u = h + top = s·q + r, dx[u] = Σ_t dy[q - t] · W[s·t + r], so one
-    // stride-1 conv of dy (padded by T-1 on top, T = ceil(K/s)) with filter
-    // F[a, b, co, (rh, rw, ci)] = W[s·(T-1-a) + rh, s·(T-1-b) + rw, ci, co] (zero past K)
-    // yields all s² phases r as channels; depth-to-space + crop gives dx.
-    const th = Math.ceil(kh / sh);
-    const tw = Math.ceil(kw / sw);
-    const qh = Math.floor((inHeight - 1 + padInfo.top) / sh) + 1; // phase rows needed
-    const qw = Math.floor((inWidth - 1 + padInfo.left) / sw) + 1;
-    const wPad =
-      th * sh > kh || tw * sw > kw
-        ? tf.pad(filter, [
-            [0, th * sh - kh],
-            [0, tw * sw - kw],
-            [0, 0],
-            [0, 0],
-          ])
-        : filter;
-    // [th, sh, tw, sw·inC, outC] → [th, tw, outC, sh, sw·inC] (5-D: wasm's 6-D transpose is
-    // ~20x slower), then flip both tap axes at once by reversing the flattened th·tw axis.
-    const taps = tf.transpose(tf.reshape(wPad, [th, sh, tw, sw * inChannels, outChannels]), [0, 2, 4, 1, 3]);
-    const flat = tf.reshape(taps, [th * tw, outChannels * sh * sw * inChannels]);
-    const f = tf.reshape(th * tw > 1 ? tf.reverse(flat, 0) : flat, [th, tw, outChannels, sh * sw * inChannels]);
-    // Start at phase row q0 = floor(top/s) rather than 0 (less top padding), so the final
-    // crop offset is top - q0·s < s; for stride 1 no crop is left at all.
-    const q0h = Math.min(Math.floor(padInfo.top / sh), th - 1);
-    const q0w = Math.min(Math.floor(padInfo.left / sw), tw - 1);
-    const explicit: tf.backend_util.ExplicitPadding = [
-      [0, 0],
-      [th - 1 - q0h, Math.max(0, qh - outHeight)],
-      [tw - 1 - q0w, Math.max(0, qw - outWidth)],
-      [0, 0],
-    ];
-    let phases = tf.conv2d(dy, f as tf.Tensor4D, 1, explicit, 'NHWC'); // [N, ≥qh-q0h, ≥qw-q0w, sh·sw·inC]
-    const [, ph, pw] = phases.shape;
-    if (sh > 1 || sw > 1) {
-      // Depth-to-space [N·ph, pw, sh, sw·inC] → [N·ph, sh, pw, sw·inC] = [N, ph·sh, pw·sw, inC].
-      const p4 = tf.reshape(phases, [batchSize * ph, pw, sh, sw * inChannels]);
-      phases = tf.reshape(tf.transpose(p4, [0, 2, 1, 3]), [batchSize, ph * sh, pw * sw, inChannels]);
-    }
-    const top = padInfo.top - q0h * sh;
-    const left = padInfo.left - q0w * sw;
-    if (top === 0 && left === 0 && ph * sh === inHeight && pw * sw === inWidth) return phases;
-    return tf.slice(phases, [0, top, left, 0], [batchSize, inHeight, inWidth, inChannels]);
-  });
+  return subPixelBackpropInput(dy, filter, convInfo);
 }
 
 /** Swaps the last two axes of a rank >= 2 tensor (through a rank-3 view: wasm's Transpose is fast up to rank 5). */
