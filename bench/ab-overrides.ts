@@ -4,11 +4,13 @@
  * time per step of each. CPU time (process.cpuUsage) is much less disturbed by other processes on
  * a shared machine than wall time.
  *   npx tsx bench/ab-overrides.ts [mlp-gan|dcgan|mlp-vae|conv-vae] [Kernel,Kernel...] [rounds]
- * e.g. `npx tsx bench/ab-overrides.ts mlp-vae _FusedMatMul 6`; the name `Adam` drops the fused Adam update.
+ * e.g. `npx tsx bench/ab-overrides.ts mlp-vae _FusedMatMul 6`; the name `Adam` drops the fused Adam update,
+ * `PhaseSplit` runs the transposed conv's sub-pixel phases as one conv instead of one conv each.
  */
 import { setupBackend } from '../src/genlab/src/index';
 import { trainingStep } from './training-step';
 import { registerWasmKernels, unregisterWasmKernels, OVERRIDDEN_KERNELS } from '../src/genlab/src/backend/wasm-kernels';
+import { subPixelOptions } from '../src/genlab/src/backend/wasm-conv-input';
 async function main() {
   await setupBackend('wasm');
   const model = process.argv[2] ?? 'mlp-vae';
@@ -18,9 +20,11 @@ async function main() {
     all: () => {
       unregisterWasmKernels();
       registerWasmKernels();
+      subPixelOptions.splitPhases = true;
     },
     [`without ${drop}`]: () => {
       unregisterWasmKernels();
+      subPixelOptions.splitPhases = !drop.includes('PhaseSplit');
       registerWasmKernels({ kernels: OVERRIDDEN_KERNELS.filter((k) => !drop.includes(k)), fusedAdam: !drop.includes('Adam') });
     },
   };

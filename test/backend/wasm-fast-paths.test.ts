@@ -196,7 +196,7 @@ test('multi-threaded wasm in Node: starts, reports its threads, exits by itself,
   assert.equal(three.hash, one.hash);
 });
 
-// ---------------------------------------------------------------- Tile, Reverse
+// ---------------------------------------------------------------- Tile, Reverse, Slice
 
 /** Runs `f` on cpu and wasm with the same seeded inputs; returns both outputs' values and shapes. */
 async function onBoth(make: (rand: () => number) => tf.Tensor[], f: (xs: tf.Tensor[]) => tf.Tensor, seed: number, exact = true, what = 'wasm vs cpu') {
@@ -220,9 +220,9 @@ function randomShape(rand: () => number, maxRank = 4): number[] {
   return Array.from({ length: rank }, () => 1 + Math.floor(rand() * 5));
 }
 
-test("wasm Tile and Reverse are genlab's and equal cpu on random shapes and dtypes", async () => {
+test("wasm Tile, Reverse and Slice are genlab's and equal cpu on random shapes and dtypes", async () => {
   registerWasmKernels();
-  for (const k of [tf.Tile, tf.Reverse]) assert.equal(tf.getKernel(k, 'wasm')?.kernelFunc.name, k.toLowerCase());
+  for (const k of [tf.Tile, tf.Reverse, tf.Slice]) assert.equal(tf.getKernel(k, 'wasm')?.kernelFunc.name, k.toLowerCase());
   const rand = mulberry32(31337);
   for (let c = 0; c < 40; c++) {
     const shape = randomShape(rand, 5);
@@ -240,7 +240,22 @@ test("wasm Tile and Reverse are genlab's and equal cpu on random shapes and dtyp
     ];
     await onBoth(make, ([x]) => tf.tile(x, reps), 100 + c);
     await onBoth(make, ([x]) => tf.reverse(x, axes), 200 + c);
+    // A random box: each axis cut somewhere, or taken whole (-1 = to the end).
+    const begin = shape.map((d) => Math.floor(rand() * d));
+    const extent = shape.map((d, i) => (rand() < 0.3 ? -1 : 1 + Math.floor(rand() * (d - begin[i]))));
+    await onBoth(make, ([x]) => tf.slice(x, begin, extent), 300 + c);
   }
+  // The crop of the sub-pixel input gradient (inner axes whole), and an empty slice.
+  await onBoth(
+    (r) => [tf.tensor(values(2 * 9 * 9 * 3, r), [2, 9, 9, 3])],
+    ([x]) => tf.slice(x, [0, 1, 1, 0], [2, 7, 7, 3]),
+    3,
+  );
+  await onBoth(
+    (r) => [tf.tensor(values(6, r), [2, 3])],
+    ([x]) => tf.slice(x, [1, 0], [0, 3]),
+    4,
+  );
   // BatchNorm-gradient shape: [1,1,1,C] tiled to [N,H,W,1]; a zero-size tile.
   await onBoth(
     (r) => [tf.tensor(values(7, r), [1, 1, 1, 7])],

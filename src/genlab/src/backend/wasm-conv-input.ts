@@ -16,6 +16,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** Internal switch for bench/ab-overrides.ts (A/B of one conv over all phases against one per phase). */
+export const subPixelOptions = { splitPhases: true };
+
 /**
  * dx for dy and filter: one stride-1 conv per output phase, then depth-to-space and a crop. Returns
  * a Tensor made inside `tf.tidy` (see wasm-conv-filter.ts on why kernels may return Tensors).
@@ -24,28 +27,13 @@ export function subPixelBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, conv
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = convInfo;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = convInfo;
   return tf.tidy(() => {
-    // Sub-pixel form: with u = h + top = s·q + r, dx[u] = Σ_t dy[q - t] · W[s·t + r], so one
-    // stride-1 conv of dy (padded by T-1 on top, T = ceil(K/s)) with filter
-    // F[a, b, co, (rh, rw, ci)] = W[s·(T-1-a) + rh, s·(T-1-b) + rw, ci, co] (zero past K)
-    // yields all s² phases r as channels; depth-to-space + crop gives dx.
+    // Sub-pixel form: with u = h + top = s·q + r, dx[u] = Σ_t dy[q - t] · W[s·t + r]: stride-1
+    // convs of dy (padded by T-1 on top, T = ceil(K/s)) give the s² phases r as channels (rh, rw,
+    // ci); depth-to-space + crop gives dx.
     const th = Math.ceil(kh / sh);
     const tw = Math.ceil(kw / sw);
     const qh = Math.floor((inHeight - 1 + padInfo.top) / sh) + 1; // phase rows needed
     const qw = Math.floor((inWidth - 1 + padInfo.left) / sw) + 1;
-    const wPad =
-      th * sh > kh || tw * sw > kw
-        ? tf.pad(filter, [
-            [0, th * sh - kh],
-            [0, tw * sw - kw],
-            [0, 0],
-            [0, 0],
-          ])
-        : filter;
-    // [th, sh, tw, sw·inC, outC] → [th, tw, outC, sh, sw·inC] (5-D: wasm's 6-D transpose is
-    // ~20x slower), then flip both tap axes at once by reversing the flattened th·tw axis.
-    const taps = tf.transpose(tf.reshape(wPad, [th, sh, tw, sw * inChannels, outChannels]), [0, 2, 4, 1, 3]);
-    const flat = tf.reshape(taps, [th * tw, outChannels * sh * sw * inChannels]);
-    const f = tf.reshape(th * tw > 1 ? tf.reverse(flat, 0) : flat, [th, tw, outChannels, sh * sw * inChannels]);
     // Start at phase row q0 = floor(top/s) rather than 0 (less top padding), so the final
     // crop offset is top - q0·s < s; for stride 1 no crop is left at all.
     const q0h = Math.min(Math.floor(padInfo.top / sh), th - 1);
@@ -57,7 +45,9 @@ export function subPixelBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, conv
       [0, 0],
     ];
     // [N, ≥qh-q0h, ≥qw-q0w, sh·sw·inC]
-    let phases = phaseConvolutions(dy, f as tf.Tensor4D, explicit, [sh, sw], [kh, kw], inChannels) ?? tf.conv2d(dy, f as tf.Tensor4D, 1, explicit, 'NHWC');
+    let phases =
+      phaseConvolutions(dy, filter, explicit, [sh, sw]) ??
+      tf.conv2d(dy, combinedPhaseFilter(filter, [th, tw], [sh, sw], outChannels, inChannels), 1, explicit, 'NHWC');
     const [, ph, pw] = phases.shape;
     if (sh > 1 || sw > 1) {
       // Depth-to-space [N·ph, pw, sh, sw·inC] → [N·ph, sh, pw, sw·inC] = [N, ph·sh, pw·sw, inC].
@@ -72,37 +62,77 @@ export function subPixelBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, conv
 }
 
 /**
+ * All s² phases' taps in one filter F[a, b, co, (rh, rw, ci)] = W[s·(T-1-a) + rh, s·(T-1-b) + rw,
+ * ci, co] (zero past K), for one conv that yields every phase as channels.
+ */
+function combinedPhaseFilter(
+  filter: tf.Tensor4D,
+  [th, tw]: [number, number],
+  [sh, sw]: [number, number],
+  outChannels: number,
+  inChannels: number,
+): tf.Tensor4D {
+  const [kh, kw] = filter.shape;
+  const wPad =
+    th * sh > kh || tw * sw > kw
+      ? tf.pad(filter, [
+          [0, th * sh - kh],
+          [0, tw * sw - kw],
+          [0, 0],
+          [0, 0],
+        ])
+      : filter;
+  // [th, sh, tw, sw·inC, outC] → [th, tw, outC, sh, sw·inC] (5-D: wasm's 6-D transpose is
+  // ~20x slower), then flip both tap axes at once by reversing the flattened th·tw axis.
+  const taps = tf.transpose(tf.reshape(wPad, [th, sh, tw, sw * inChannels, outChannels]), [0, 2, 4, 1, 3]);
+  const flat = tf.reshape(taps, [th * tw, outChannels * sh * sw * inChannels]);
+  return tf.reshape(th * tw > 1 ? tf.reverse(flat, 0) : flat, [th, tw, outChannels, sh * sw * inChannels]);
+}
+
+/**
  * The s² phases of the sub-pixel conv as s² separate convs, each with only its own taps. Phase r
- * has ceil((K − r)/s) taps along an axis, not T = ceil(K/s): the zero-padded rest of the combined
- * filter F sits at its leading (flipped) taps, so phase r's conv is F's trailing taps with that
- * many fewer rows of top padding, and gives the same output rows. For 5×5 at stride 2 that is 25
- * taps per output pixel instead of 36, for 3×3 9 instead of 16. Returns the phases concatenated
- * in F's channel order (rh, rw, ci), or undefined where a phase has no taps or the padding would
- * go negative (the combined conv handles those).
+ * has T_r = ceil((K − r)/s) taps along an axis, not T = ceil(K/s): in the flipped filter they are
+ * the rows (K − 1 − r) mod s + s·a, a < T_r, and the T − T_r missing ones are leading taps, so
+ * the phase's conv has that many fewer rows of top padding and gives the same output rows. For
+ * 5×5 at stride 2 that is 25 taps per output pixel instead of 36, for 3×3 9 instead of 16. Returns
+ * the phases concatenated in channel order (rh, rw, ci), or undefined for stride 1 or where a
+ * phase has no taps or its padding would go negative (the combined conv handles those).
  */
 function phaseConvolutions(
   dy: tf.Tensor4D,
-  f: tf.Tensor4D,
+  filter: tf.Tensor4D,
   explicit: tf.backend_util.ExplicitPadding,
   [sh, sw]: [number, number],
-  [kh, kw]: [number, number],
-  inChannels: number,
 ): tf.Tensor4D | undefined {
-  if (sh === 1 && sw === 1) return undefined;
-  const [th, tw, outChannels] = f.shape;
+  if (!subPixelOptions.splitPhases || (sh === 1 && sw === 1)) return undefined;
+  const [kh, kw, inChannels, outChannels] = filter.shape;
+  const [th, tw] = [Math.ceil(kh / sh), Math.ceil(kw / sw)];
   const tapsH = Array.from({ length: sh }, (_, r) => Math.ceil((kh - r) / sh));
   const tapsW = Array.from({ length: sw }, (_, r) => Math.ceil((kw - r) / sw));
   if ([...tapsH, ...tapsW].some((t) => t < 1)) return undefined;
   if (tapsH.every((t) => t === th) && tapsW.every((t) => t === tw)) return undefined; // no zero taps to skip
   const [, [top, bottom], [left, right]] = explicit;
   if (th - tapsH[sh - 1] > top || tw - tapsW[sw - 1] > left) return undefined;
-  // [th, tw·outC, phase, inC]: one phase's trailing taps are a rank-4 slice (wasm slices rank ≤ 4 natively).
-  const byPhase = tf.reshape(f, [th, tw * outChannels, sh * sw, inChannels]);
+  // Flipped taps as [kh, kw, outC, inC], zero-padded to [T·s, T·s, …] and viewed as
+  // [T, s, T, s·outC·inC]: a phase's taps are then one rank-4 Slice whose rows are whole
+  // outC·inC blocks (wasm's Slice copies row by row, and strided slices element by element).
+  const flipped = tf.reverse(tf.transpose(filter, [0, 1, 3, 2]), [0, 1]);
+  const padded =
+    th * sh > kh || tw * sw > kw
+      ? tf.pad(flipped, [
+          [0, th * sh - kh],
+          [0, tw * sw - kw],
+          [0, 0],
+          [0, 0],
+        ])
+      : flipped;
+  const block = outChannels * inChannels;
+  const grid = tf.reshape(padded, [th, sh, tw, sw * block]);
   const parts: tf.Tensor4D[] = [];
   for (let rh = 0; rh < sh; rh++) {
     for (let rw = 0; rw < sw; rw++) {
-      const [skipH, skipW] = [th - tapsH[rh], tw - tapsW[rw]];
-      const sub = tf.reshape(tf.slice(byPhase, [skipH, skipW * outChannels, rh * sw + rw, 0], [tapsH[rh], tapsW[rw] * outChannels, 1, inChannels]), [
+      const [offH, offW] = [(kh - 1 - rh) % sh, (kw - 1 - rw) % sw];
+      const sub = tf.reshape(tf.slice(grid, [0, offH, 0, offW * block], [tapsH[rh], 1, tapsW[rw], block]), [
         tapsH[rh],
         tapsW[rw],
         outChannels,
@@ -110,8 +140,8 @@ function phaseConvolutions(
       ]) as tf.Tensor4D;
       const pad: tf.backend_util.ExplicitPadding = [
         [0, 0],
-        [top - skipH, bottom],
-        [left - skipW, right],
+        [top - (th - tapsH[rh]), bottom],
+        [left - (tw - tapsW[rw]), right],
         [0, 0],
       ];
       parts.push(tf.conv2d(dy, sub, 1, pad, 'NHWC'));

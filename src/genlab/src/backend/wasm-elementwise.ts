@@ -8,7 +8,8 @@
  * [64,14,14,64] under load), and genlab's Conv2DBackpropInput flips its filter
  * taps with Reverse (~13 ms per call). Here both are copies of contiguous
  * blocks (`TypedArray.set` / `copyWithin`): the DCGAN step is ~9% faster
- * (bench/NOTES.md).
+ * (bench/NOTES.md). Slice is JavaScript in tfjs already, but first copies its
+ * whole input out of the heap; here it reads the heap in place.
  *
  * Both only move values, so results are identical to the built-in kernels;
  * strings and scalars go to the built-in kernel. (Greater and Select, the
@@ -100,6 +101,45 @@ export function reverseKernel(builtin: Builtin) {
       for (let i = 0; i < n; i++) walk(axis + 1, s + (rev ? n - 1 - i : i) * st[axis], d + i * st[axis]);
     };
     walk(0, 0, 0);
+    return out;
+  };
+}
+
+/**
+ * Slice: the built-in copies the whole input out of the wasm heap first (`readSync`, a fresh
+ * ArrayBuffer per call) and then copies the slice row by row; this reads the heap in place and
+ * copies the longest contiguous runs (everything inside the innermost axis that is cut).
+ */
+export function sliceKernel(builtin: Builtin) {
+  return function slice(args: KernelArgs): tf.TensorInfo {
+    const x = args.inputs.x!;
+    if (x.dtype === 'string' || x.shape.length === 0) return builtin(tf.Slice, args);
+    const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
+    // As tfjs's parseSliceParams: a number means the first axis; missing begins are 0, sizes -1 (to the end).
+    const at = (v: number | number[], i: number, missing: number) => (typeof v === 'number' ? (i === 0 ? v : missing) : (v[i] ?? missing));
+    const b = x.shape.map((_, i) => at(begin, i, 0));
+    const sz = x.shape.map((d, i) => (at(size, i, -1) === -1 ? d - b[i] : at(size, i, -1)));
+    const backend = args.backend as unknown as WasmHeapBackend;
+    const out = backend.makeOutput(sz, x.dtype);
+    if (tf.util.sizeFromShape(sz) === 0) return out;
+    const src = backend.typedArrayFromHeap(x);
+    const dst = backend.typedArrayFromHeap(out);
+    const st = strides(x.shape);
+    // Axes after `cut` are taken whole, so each run is sz[cut]·st[cut] contiguous values.
+    let cut = x.shape.length - 1;
+    while (cut > 0 && sz[cut] === x.shape[cut]) cut--;
+    const run = sz[cut] * st[cut];
+    let d = 0;
+    const walk = (axis: number, s: number): void => {
+      if (axis === cut) {
+        const from = s + b[cut] * st[cut];
+        dst.set(src.subarray(from, from + run), d);
+        d += run;
+        return;
+      }
+      for (let i = 0; i < sz[axis]; i++) walk(axis + 1, s + (b[axis] + i) * st[axis]);
+    };
+    walk(0, 0);
     return out;
   };
 }

@@ -44,7 +44,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { installFusedAdam, uninstallFusedAdam } from './wasm-adam';
-import { reverseKernel, tileKernel } from './wasm-elementwise';
+import { reverseKernel, sliceKernel, tileKernel } from './wasm-elementwise';
 import { tanhKernel } from './wasm-tanh';
 import type { KernelArgs } from './wasm-heap';
 import { asTensor, checkSupported, registerConvFilterGradient } from './wasm-conv-filter';
@@ -53,7 +53,7 @@ import { subPixelBackpropInput } from './wasm-conv-input';
 type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
 
 /** Kernels installed by {@link registerWasmKernels}, by kernel name. */
-export const OVERRIDDEN_KERNELS = [tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Tanh] as const;
+export const OVERRIDDEN_KERNELS = [tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Slice, tf.Tanh] as const;
 export type OverriddenKernel = (typeof OVERRIDDEN_KERNELS)[number];
 
 /** Built-in wasm kernels displaced by ours, kept so they can be restored / benchmarked. */
@@ -215,7 +215,7 @@ function identity(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBacke
 /**
  * Registers genlab's wasm kernels: the composed conv gradients, the
  * transpose-free BatchMatMul and fused matmul, a buffer-sharing Identity,
- * block-copying Tile / Reverse (wasm-elementwise.ts), a SIMD rational Tanh
+ * block-copying Tile / Reverse / Slice (wasm-elementwise.ts), a SIMD rational Tanh
  * (wasm-tanh.ts) and the fused Adam update
  * (wasm-adam.ts; `fusedAdam: false` leaves tfjs's Adam alone). Why: without Conv2DBackpropFilter no conv model
  * can train on wasm at all, and the built-in Conv2DBackpropInput and flagged
@@ -237,6 +237,7 @@ export function registerWasmKernels(options: { kernels?: readonly OverriddenKern
     [tf.Identity]: identity as unknown as tf.KernelFunc,
     [tf.Tile]: tileKernel(callBuiltin) as unknown as tf.KernelFunc,
     [tf.Reverse]: reverseKernel(callBuiltin) as unknown as tf.KernelFunc,
+    [tf.Slice]: sliceKernel(callBuiltin) as unknown as tf.KernelFunc,
     [tf.Tanh]: tanhKernel(callBuiltin) as unknown as tf.KernelFunc,
   };
   registerConvFilterGradient(); // not a speed-up: training needs it, and it is never unregistered
