@@ -61,6 +61,18 @@ export function subPixelBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, conv
   });
 }
 
+/** Zero-pads a filter's two tap axes to `height` × `width` (a multiple of the stride), so taps split into s-sized groups. */
+function padTaps(filter: tf.Tensor4D, height: number, width: number): tf.Tensor4D {
+  const [kh, kw] = filter.shape;
+  if (height === kh && width === kw) return filter;
+  return tf.pad(filter, [
+    [0, height - kh],
+    [0, width - kw],
+    [0, 0],
+    [0, 0],
+  ]);
+}
+
 /**
  * All s² phases' taps in one filter F[a, b, co, (rh, rw, ci)] = W[s·(T-1-a) + rh, s·(T-1-b) + rw,
  * ci, co] (zero past K), for one conv that yields every phase as channels.
@@ -72,16 +84,7 @@ function combinedPhaseFilter(
   outChannels: number,
   inChannels: number,
 ): tf.Tensor4D {
-  const [kh, kw] = filter.shape;
-  const wPad =
-    th * sh > kh || tw * sw > kw
-      ? tf.pad(filter, [
-          [0, th * sh - kh],
-          [0, tw * sw - kw],
-          [0, 0],
-          [0, 0],
-        ])
-      : filter;
+  const wPad = padTaps(filter, th * sh, tw * sw);
   // [th, sh, tw, sw·inC, outC] → [th, tw, outC, sh, sw·inC] (5-D: wasm's 6-D transpose is
   // ~20x slower), then flip both tap axes at once by reversing the flattened th·tw axis.
   const taps = tf.transpose(tf.reshape(wPad, [th, sh, tw, sw * inChannels, outChannels]), [0, 2, 4, 1, 3]);
@@ -117,15 +120,7 @@ function phaseConvolutions(
   // [T, s, T, s·outC·inC]: a phase's taps are then one rank-4 Slice whose rows are whole
   // outC·inC blocks (wasm's Slice copies row by row, and strided slices element by element).
   const flipped = tf.reverse(tf.transpose(filter, [0, 1, 3, 2]), [0, 1]);
-  const padded =
-    th * sh > kh || tw * sw > kw
-      ? tf.pad(flipped, [
-          [0, th * sh - kh],
-          [0, tw * sw - kw],
-          [0, 0],
-          [0, 0],
-        ])
-      : flipped;
+  const padded = padTaps(flipped, th * sh, tw * sw);
   const block = outChannels * inChannels;
   const grid = tf.reshape(padded, [th, sh, tw, sw * block]);
   const parts: tf.Tensor4D[] = [];
