@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { collectPageErrors, hasLocale, NO_WEBGL, openBuiltSite, type BuiltSite } from './browser';
+import { settledTensorCount, tensorCountReturnsTo } from './demo-memory';
 import { ROOT } from '../site/site-build';
 import { samplingTimesteps } from '../../src/genlab/src/models/diffusion/samplers';
 
@@ -88,33 +89,6 @@ async function finishedRun(page: Page, previous?: string): Promise<string> {
 function meanAbsDiff(a: number[], b: number[]): number {
   assert.equal(a.length, b.length);
   return a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
-}
-
-const tensorCount = async (page: Page) => Number(await page.locator('[data-testid=demo-tensors]').getAttribute('data-count'));
-
-/** The page's tensor count once it has stopped changing for two seconds (the status polls it every 500 ms). */
-async function settledTensorCount(page: Page): Promise<number> {
-  await page.waitForFunction(() => !document.querySelector('canvas[data-state=drawing]'), undefined, { timeout: 120_000 });
-  let last = await tensorCount(page);
-  for (let i = 0; i < 30; i++) {
-    await page.waitForTimeout(2000);
-    const now = await tensorCount(page);
-    if (now === last) return now;
-    last = now;
-  }
-  return last;
-}
-
-/** Waits (up to two minutes) for the page's tensor count to come back to `count`; returns the last count read. */
-async function tensorCountReturnsTo(page: Page, count: number): Promise<number> {
-  try {
-    await page.waitForFunction((n) => document.querySelector('[data-testid=demo-tensors]')?.getAttribute('data-count') === String(n), count, {
-      timeout: 120_000,
-    });
-  } catch {
-    // The assertion that follows reports the count that stayed.
-  }
-  return tensorCount(page);
 }
 
 test("diffusion: a 5-step run draws x_T and one frame per DDIM step, t falling from 1000 to 0, and leaves only the model's weights in memory", async () => {

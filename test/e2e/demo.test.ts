@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { collectPageErrors, hasLocale, NO_WEBGL, openBuiltSite, type BuiltSite } from './browser';
 import { ROOT } from '../site/site-build';
+import { settledTensorCount, tensorCountReturnsTo } from './demo-memory';
 import { sampleLatent } from '../../src/genlab/src/models/prior';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -138,36 +139,6 @@ test('latent plane: dragging the point decodes a different digit at the new z', 
   }, final[0]);
   await closeDemo(page, 'demo-latent-plane');
 });
-
-/**
- * The page's tensor count once no canvas is drawing and the count has stopped changing for two
- * seconds. On a loaded machine a draw can sit in a GPU read-back for longer than that, holding its
- * tensors, so the canvases' data-state is awaited first.
- */
-async function settledTensorCount(page: Page): Promise<number> {
-  await page.waitForFunction(() => !document.querySelector('canvas[data-state=drawing]'), undefined, { timeout: 120_000 });
-  const read = async () => Number(await page.locator('[data-testid=demo-tensors]').getAttribute('data-count'));
-  let last = await read();
-  for (let i = 0; i < 30; i++) {
-    await page.waitForTimeout(2000);
-    const now = await read();
-    if (now === last) return now;
-    last = now;
-  }
-  return last;
-}
-
-/** Waits (up to two minutes) for the tensor count to come back to `count`; returns the last count read. */
-async function tensorCountReturnsTo(page: Page, count: number): Promise<number> {
-  try {
-    await page.waitForFunction((n) => document.querySelector('[data-testid=demo-tensors]')?.getAttribute('data-count') === String(n), count, {
-      timeout: 120_000,
-    });
-  } catch {
-    // The assertion below reports the count that stayed.
-  }
-  return Number(await page.locator('[data-testid=demo-tensors]').getAttribute('data-count'));
-}
 
 test("interpolation: a linear path sags inside the GAN prior's shell, a spherical one does not", async () => {
   const page = await openDemo();
