@@ -5,7 +5,8 @@
  * a shared machine than wall time.
  *   npx tsx bench/ab-overrides.ts [mlp-gan|dcgan|mlp-vae|conv-vae] [Kernel,Kernel...] [rounds]
  * e.g. `npx tsx bench/ab-overrides.ts mlp-vae _FusedMatMul 6`; the name `Adam` drops the fused Adam update,
- * `PhaseSplit` runs the transposed conv's sub-pixel phases as one conv instead of one conv each.
+ * `PhaseSplit` runs the transposed conv's sub-pixel phases as one conv instead of one conv each,
+ * `Col2im` sends one-channel dx back to tfjs's built-in Conv2DBackpropInput loop.
  */
 import { setupBackend } from '../src/genlab/src/index';
 import { trainingStep } from './training-step';
@@ -21,10 +22,12 @@ async function main() {
       unregisterWasmKernels();
       registerWasmKernels();
       subPixelOptions.splitPhases = true;
+      subPixelOptions.col2imOneChannel = true;
     },
     [`without ${drop}`]: () => {
       unregisterWasmKernels();
       subPixelOptions.splitPhases = !drop.includes('PhaseSplit');
+      subPixelOptions.col2imOneChannel = !drop.includes('Col2im');
       registerWasmKernels({ kernels: OVERRIDDEN_KERNELS.filter((k) => !drop.includes(k)), fusedAdam: !drop.includes('Adam') });
     },
   };

@@ -71,9 +71,10 @@ function randomCases(n: number, seed: number): ConvCase[] {
   const rand = mulberry32(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
   const cases: ConvCase[] = [
-    // Fixed corners first: one-channel dx with stride 2 (delegated to the built-in kernel),
-    // even kernel with 'same' (asymmetric padding), stride 1.
+    // Fixed corners first: one-channel dx with stride 2 (matmul + col2im), 'same' and 'valid'; an
+    // even kernel with 'same' (asymmetric padding); stride 1.
     { x: [2, 7, 9, 1], filter: [5, 5, 1, 3], stride: 2, pad: 'same' },
+    { x: [2, 11, 10, 1], filter: [4, 3, 1, 5], stride: 2, pad: 'valid' },
     { x: [1, 7, 9, 2], filter: [4, 4, 2, 3], stride: 2, pad: 'same' },
     { x: [3, 5, 5, 3], filter: [3, 3, 3, 1], stride: 1, pad: 'valid' },
     { x: [1, 9, 7, 1], filter: [3, 3, 1, 2], stride: 1, pad: 'same' },
@@ -123,7 +124,7 @@ test('no tensors leak from the kernels, directly or under tf.grads', async () =>
   await tf.setBackend('wasm');
   registerWasmKernels();
   const c: ConvCase = { x: [2, 9, 7, 3], filter: [5, 5, 3, 4], stride: 2, pad: 'same' };
-  const c1: ConvCase = { x: [2, 9, 7, 1], filter: [5, 5, 1, 4], stride: 2, pad: 'same' }; // delegated path
+  const c1: ConvCase = { x: [2, 9, 7, 1], filter: [5, 5, 1, 4], stride: 2, pad: 'same' }; // col2im path
   const make = (cc: ConvCase) => ({
     x: tf.randomNormal(cc.x) as tf.Tensor4D,
     f: tf.randomNormal(cc.filter) as tf.Tensor4D,

@@ -2,8 +2,7 @@
  * Conv2DBackpropFilter for the wasm backend, which tfjs-backend-wasm 4.22 does not ship: without
  * it no convolutional model trains on wasm ("Cannot find registered kernel"). It is part of
  * genlab's core, not of the optional speed-ups (wasm-accel.ts): it is registered through the
- * public kernel registry and computed from public ops only (depthwiseConv2d, transpose, matMul);
- * the derivation is in wasm-kernels.ts's file comment.
+ * public kernel registry and computed from public ops only (transpose, a dilated conv2d, slice).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -31,14 +30,17 @@ export function checkSupported(kernel: string, dataFormat: string, convInfo: tf.
 }
 
 /**
- * Conv2DBackpropFilter as colᵀ · dy (see file comment). Why this shape of
- * computation: the heavy lifting is one BatchMatMul without transpose flags,
- * and the im2col copy is one depthwise conv instead of kh·kw slow StridedSlices.
+ * Conv2DBackpropFilter as one forward conv, with x's channels as the batch and its batch as the
+ * channels: dW[i, j, ci, co] = Σ_{b, oh, ow} x[b, s·oh + i − top, s·ow + j − left, ci] · dy[b, oh, ow, co]
+ * is a stride-1 correlation of x' = x as [inC, H, W, N] with dy as a filter [oH, oW, N, outC],
+ * dilated by the stride s, giving [inC, kh, kw, outC]. Why: XNNPACK's conv reads its patches
+ * through pointers (an indirection buffer), so the K²-times-larger im2col matrix and its transpose
+ * are never written; the multiply-adds are the same.
  *
- * Returns a Tensor created inside `tf.tidy`: the engine's runKernelFunc passes
- * kernel outputs that already are Tensors (they have `rank`) straight through
- * instead of wrapping them with makeTensorFromTensorInfo, so the tensor is
- * counted exactly once and owned by the caller's scope like any op result.
+ * Returns a Tensor created inside `tf.tidy`: the engine's runKernelFunc passes kernel outputs that
+ * already are Tensors (they have `rank`) straight through instead of wrapping them with
+ * makeTensorFromTensorInfo, so the tensor is counted exactly once and owned by the caller's scope
+ * like any op result.
  */
 function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.Tensor {
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
@@ -56,30 +58,28 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
     tf.backend_util.convertConv2DDataFormat(dataFormat),
   );
   checkSupported('Conv2DBackpropFilter', dataFormat, convInfo);
-  const { batchSize, inChannels, outHeight, outWidth, outChannels } = convInfo;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = convInfo;
-  const m = batchSize * outHeight * outWidth;
-
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, padInfo } = convInfo;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = convInfo;
+  // The padding that makes the output kh × kw; where it is negative, x has rows no output reaches,
+  // and the surplus output rows are cropped instead.
+  const bottom = kh + sh * (outHeight - 1) - inHeight - padInfo.top;
+  const right = kw + sw * (outWidth - 1) - inWidth - padInfo.left;
   return tf.tidy(() => {
-    // im2col by a depthwise conv with one-hot filters: output channel ci·KK + (i·kw + j)
-    // of tap (i, j) copies x_pad[b, oh·s+i, ow·s+j, ci] exactly (1·v plus zeros).
-    const kk = kh * kw;
-    const oneHot = tf.reshape(tf.eye(kk), [kh, kw, 1, kk]);
-    const taps = inChannels === 1 ? oneHot : tf.tile(oneHot, [1, 1, inChannels, 1]);
-    const explicit: tf.backend_util.ExplicitPadding = [
-      [0, 0],
-      [padInfo.top, padInfo.bottom],
-      [padInfo.left, padInfo.right],
-      [0, 0],
-    ];
-    const col = tf.depthwiseConv2d(x, taps as tf.Tensor4D, [sh, sw], explicit); // [N, oH, oW, inC·KK]
-    if (col.shape[1] !== outHeight || col.shape[2] !== outWidth) {
-      throw new Error(`genlab wasm Conv2DBackpropFilter: im2col gave [${col.shape}], dy is [${dy.shape}]`);
-    }
-    // Explicit transpose then a flag-free matmul: [inC·KK, M] · [M, outC].
-    const colT = tf.transpose(tf.reshape(col, [m, inChannels * kk]));
-    const dW = tf.matMul(colT, tf.reshape(dy, [m, outChannels])); // rows (ci, i, j)
-    return tf.transpose(tf.reshape(dW, [inChannels, kh, kw, outChannels]), [1, 2, 0, 3]);
+    const grad = tf.conv2d(
+      tf.transpose(x, [3, 1, 2, 0]),
+      tf.transpose(dy, [1, 2, 0, 3]),
+      1,
+      [
+        [0, 0],
+        [padInfo.top, Math.max(0, bottom)],
+        [padInfo.left, Math.max(0, right)],
+        [0, 0],
+      ],
+      'NHWC',
+      [sh, sw],
+    );
+    const cropped = grad.shape[1] > kh || grad.shape[2] > kw ? tf.slice(grad, [0, 0, 0, 0], [inChannels, kh, kw, outChannels]) : grad;
+    return tf.transpose(cropped, [1, 2, 0, 3]);
   });
 }
 

@@ -16,8 +16,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** Internal switch for bench/ab-overrides.ts (A/B of one conv over all phases against one per phase). */
-export const subPixelOptions = { splitPhases: true };
+import type { WasmHeapBackend } from './wasm-heap';
+
+/**
+ * Internal switches for bench/ab-overrides.ts: one conv over all phases against one per phase, and
+ * col2im against tfjs's built-in loop for one-channel dx.
+ */
+export const subPixelOptions = { splitPhases: true, col2imOneChannel: true };
 
 /**
  * dx for dy and filter: one stride-1 conv per output phase, then depth-to-space and a crop. Returns
@@ -143,4 +148,47 @@ function phaseConvolutions(
     }
   }
   return tf.concat(parts, 3);
+}
+
+/**
+ * dx with a single channel (a transposed conv to an image, a conv's gradient for its image): the
+ * matmul cols[m, (i, j)] = Σ_co dy[m, co] · W[i, j, 0, co] on XNNPACK, then each column added into
+ * dx at its tap, dx[b, s·q + i − top, s·p + j − left] += cols[(b, q, p), (i, j)] (col2im, a
+ * JavaScript loop over the heap). Why: the sub-pixel conv would have s² output channels, too few
+ * for XNNPACK's tiles, and the built-in loop is scalar and single-threaded; the matmul does the
+ * K² · outC multiply-adds per dy pixel once and on every thread, col2im only K² additions.
+ */
+export function col2imBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, convInfo: tf.backend_util.Conv2DInfo, backend: WasmHeapBackend): tf.TensorInfo {
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, outChannels } = convInfo;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = convInfo;
+  const taps = kh * kw;
+  const cols = tf.tidy(() => tf.matMul(tf.reshape(dy, [batchSize * outHeight * outWidth, outChannels]), tf.transpose(tf.reshape(filter, [taps, outChannels]))));
+  try {
+    const out = backend.makeOutput([batchSize, inHeight, inWidth, 1], 'float32');
+    // Views after the last allocation: a heap that grows detaches older ones.
+    const dx = backend.typedArrayFromHeap(out) as Float32Array;
+    const c = backend.typedArrayFromHeap(cols) as Float32Array;
+    dx.fill(0);
+    let m = 0;
+    for (let b = 0; b < batchSize; b++) {
+      const image = b * inHeight * inWidth;
+      for (let q = 0; q < outHeight; q++) {
+        for (let p = 0; p < outWidth; p++, m += taps) {
+          for (let i = 0; i < kh; i++) {
+            const y = q * sh + i - padInfo.top;
+            if (y < 0 || y >= inHeight) continue;
+            const row = image + y * inWidth;
+            const tap = m + i * kw;
+            for (let j = 0; j < kw; j++) {
+              const x = p * sw + j - padInfo.left;
+              if (x >= 0 && x < inWidth) dx[row + x] += c[tap + j];
+            }
+          }
+        }
+      }
+    }
+    return out;
+  } finally {
+    cols.dispose();
+  }
 }

@@ -5,24 +5,16 @@
  * model fails to train on wasm ("Cannot find registered kernel"), and its
  * `Conv2DBackpropInput` is a scalar C++ loop (~9x slower than the forward
  * XNNPACK conv with the same multiply-adds on DCGAN conv2: 273 vs 31 ms).
- * Both are composed here from wasm kernels that are fast: DepthwiseConv2dNative and Conv2D (XNNPACK),
- * Transpose of rank <= 5, BatchMatMul without transpose flags.
+ * Both are composed here from wasm kernels that are fast: Conv2D (XNNPACK), Transpose of rank
+ * <= 5, BatchMatMul without transpose flags.
  *
- * Filter gradient (im2col + one matmul). For NHWC, stride s, dilation 1 and
- * x_pad = x zero-padded by the top/left amounts tfjs computes
- * (backend_util.computeConv2DInfo):
+ * Filter gradient: one dilated forward conv with batch and channels swapped, in
+ * wasm-conv-filter.ts. (An earlier im2col by a depthwise conv with one-hot filters, then a
+ * Transpose and one matmul, wrote a K²-times-larger matrix; the conv form takes 7–12% off
+ * a DCGAN or conv VAE step, bench/NOTES.md.)
  *
- *   dW[kh,kw,ci,co] = Σ_{b,oh,ow} x_pad[b, oh·s+kh, ow·s+kw, ci] · dy[b,oh,ow,co]
- *
- * With M = b·outH·outW and K = (ci,kh,kw) flattened, col[M, K] holds
- * x_pad[b, oh·s+kh, ow·s+kw, ci], so dW = colᵀ · dy[M, outC]. col is produced
- * by one depthwise conv with one-hot (identity) filters, which copies values
- * exactly; 25 strided slices + concat (the textbook im2col) measured 414 ms of
- * StridedSlice alone on DCGAN conv2 against 15 ms for the depthwise conv. colᵀ
- * is formed by an explicit Transpose: wasm BatchMatMul with transposeA was
- * ~10x slower than Transpose + plain matmul (380 vs 36 ms on that shape).
- *
- * Input gradient: the sub-pixel form of the transposed conv, in wasm-conv-input.ts.
+ * Input gradient: the sub-pixel form of the transposed conv, or for one-channel dx a matmul and
+ * col2im, in wasm-conv-input.ts.
  *
  * Only NHWC with dilation 1 is supported (what tfjs-layers Conv2D /
  * Conv2DTranspose emit for genlab's models); other cases throw.
@@ -46,14 +38,27 @@ import * as tf from '@tensorflow/tfjs';
 import { installFusedAdam, uninstallFusedAdam } from './wasm-adam';
 import { reverseKernel, sliceKernel, tileKernel } from './wasm-elementwise';
 import { tanhKernel } from './wasm-tanh';
-import type { KernelArgs } from './wasm-heap';
+import { leadingAxesReduceKernel, leakyReluKernel } from './wasm-reduce';
+import type { KernelArgs, WasmHeapBackend } from './wasm-heap';
 import { asTensor, checkSupported, registerConvFilterGradient } from './wasm-conv-filter';
-import { subPixelBackpropInput } from './wasm-conv-input';
+import { col2imBackpropInput, subPixelBackpropInput, subPixelOptions } from './wasm-conv-input';
 
 type Conv2DBackpropInputAttrs = tf.Conv2DBackpropInputAttrs;
 
 /** Kernels installed by {@link registerWasmKernels}, by kernel name. */
-export const OVERRIDDEN_KERNELS = [tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Identity, tf.Tile, tf.Reverse, tf.Slice, tf.Tanh] as const;
+export const OVERRIDDEN_KERNELS = [
+  tf.Conv2DBackpropInput,
+  tf.BatchMatMul,
+  tf._FusedMatMul,
+  tf.Identity,
+  tf.Tile,
+  tf.Reverse,
+  tf.Slice,
+  tf.Tanh,
+  tf.Sum,
+  tf.Mean,
+  tf.LeakyRelu,
+] as const;
 export type OverriddenKernel = (typeof OVERRIDDEN_KERNELS)[number];
 
 /** Built-in wasm kernels displaced by ours, kept so they can be restored / benchmarked. */
@@ -87,9 +92,9 @@ function callBuiltin(kernelName: string, args: KernelArgs): tf.TensorInfo {
  * Conv2DBackpropInput as stride-1 forward Conv2Ds producing the s² output
  * phases, then depth-to-space (wasm-conv-input.ts). Why: the built-in wasm kernel
  * is a scalar loop while Conv2D runs on XNNPACK (2.5-4x faster on the DCGAN /
- * conv-VAE shapes, bench/NOTES.md); for one-channel dx with stride > 1 the
- * built-in stays faster and is delegated to. Returns a Tensor (see
- * wasm-conv-filter.ts) or, when delegating, the built-in's TensorInfo.
+ * conv-VAE shapes, bench/NOTES.md); one-channel dx with stride > 1 is a matmul
+ * and col2im instead. Returns a Tensor (see wasm-conv-filter.ts) or the col2im
+ * output's TensorInfo.
  */
 function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.TensorInfo {
   const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
@@ -108,11 +113,11 @@ function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.N
   );
   checkSupported('Conv2DBackpropInput', dataFormat, convInfo);
   const { inChannels, strideHeight: sh, strideWidth: sw } = convInfo;
-  const builtin = displaced.get(tf.Conv2DBackpropInput);
-  if (builtin != null && inChannels === 1 && (sh > 1 || sw > 1)) {
+  if (inChannels === 1 && (sh > 1 || sw > 1)) {
     // dx with one channel and stride > 1: the sub-pixel conv would have only sh·sw output
-    // channels (poor XNNPACK use) plus a crop, and the built-in loop skips 1 - 1/s² of the
-    // taps; measured 9.5 vs 13 ms on DCGAN D conv1 (bench/NOTES.md).
+    // channels (poor XNNPACK use), so a matmul and col2im (bench/NOTES.md).
+    const builtin = displaced.get(tf.Conv2DBackpropInput);
+    if (subPixelOptions.col2imOneChannel || builtin == null) return col2imBackpropInput(dy, filter, convInfo, args.backend as unknown as WasmHeapBackend);
     return callBuiltin(tf.Conv2DBackpropInput, args);
   }
 
@@ -216,7 +221,7 @@ function identity(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBacke
  * Registers genlab's wasm kernels: the composed conv gradients, the
  * transpose-free BatchMatMul and fused matmul, a buffer-sharing Identity,
  * block-copying Tile / Reverse / Slice (wasm-elementwise.ts), a SIMD rational Tanh
- * (wasm-tanh.ts) and the fused Adam update
+ * (wasm-tanh.ts), SIMD Sum / Mean over leading axes and LeakyRelu (wasm-reduce.ts) and the fused Adam update
  * (wasm-adam.ts; `fusedAdam: false` leaves tfjs's Adam alone). Why: without Conv2DBackpropFilter no conv model
  * can train on wasm at all, and the built-in Conv2DBackpropInput and flagged
  * BatchMatMul are scalar loops (bench/NOTES.md). Idempotent: a second call with
@@ -239,6 +244,9 @@ export function registerWasmKernels(options: { kernels?: readonly OverriddenKern
     [tf.Reverse]: reverseKernel(callBuiltin) as unknown as tf.KernelFunc,
     [tf.Slice]: sliceKernel(callBuiltin) as unknown as tf.KernelFunc,
     [tf.Tanh]: tanhKernel(callBuiltin) as unknown as tf.KernelFunc,
+    [tf.Sum]: leadingAxesReduceKernel(tf.Sum, callBuiltin) as unknown as tf.KernelFunc,
+    [tf.Mean]: leadingAxesReduceKernel(tf.Mean, callBuiltin) as unknown as tf.KernelFunc,
+    [tf.LeakyRelu]: leakyReluKernel(callBuiltin) as unknown as tf.KernelFunc,
   };
   registerConvFilterGradient(); // not a speed-up: training needs it, and it is never unregistered
   for (const kernelName of options.kernels ?? OVERRIDDEN_KERNELS) {
