@@ -25,6 +25,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import statistics
 import struct
 import sys
@@ -248,6 +249,12 @@ def png_grid(images, path, cols=8):
         f.write(png)
 
 
+def blas_name():
+    """', BLAS <name>' from torch's build configuration, or '' when it does not say."""
+    m = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    return f", BLAS {m.group(1)}" if m else ""
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--data-dir", default=os.environ.get("GENLAB_DATA_DIR"), required=os.environ.get("GENLAB_DATA_DIR") is None)
@@ -274,7 +281,10 @@ def main():
     result = {
         "engine": f"pytorch-{a.device}",
         "torchVersion": torch.__version__,
-        "device": torch.cuda.get_device_name(0) if a.device == "cuda" else f"CPU, {torch.get_num_threads()} threads",
+        # The build matters as much as the machine: Debian's torch with OpenBLAS and a pip wheel with
+        # MKL/oneDNN differ by up to 1.8x on the same conv step, so the line names both.
+        "device": (torch.cuda.get_device_name(0) if a.device == "cuda" else f"CPU, {torch.get_num_threads()} threads")
+        + f", torch {torch.__version__}{blas_name()}",
         "threads": torch.get_num_threads(),
         "models": {},
     }

@@ -486,6 +486,7 @@ async function driver(): Promise<void> {
   if (report.peak) console.log(`peak: ${report.peak.n}² sgemm through ${report.peak.engine}: ${fmt(report.peak.gflops)} GFLOP/s`);
   console.log(`GFLOP per step (matmul/conv only, fwd+bwd): ${models.map((m) => `${m} ${fmt(flopsPerStep[m] / 1e9, 2)}`).join(', ')}`);
   for (const e of engines) {
+    if (e.device) console.log(`${e.engine}: ${e.device}`);
     if (e.error) console.log(`${e.engine}: not measured (${e.error})`);
     for (const [m, why] of Object.entries(e.skipped)) console.log(`${e.engine} ${m}: skipped (${why})`);
   }
