@@ -104,3 +104,24 @@ export function heapFunction<F>(exportName: string, moduleBytes: (sharedMemory: 
     return fn;
   };
 }
+
+/**
+ * An elementwise float32 kernel's output for x: `simd` (byte offsets into the heap and a count)
+ * on the first n − n mod 4 elements, `scalar`, its bit-identical twin, on the rest.
+ */
+export function mapOnHeap(
+  backend: WasmHeapBackend,
+  x: tf.TensorInfo,
+  simd: (src: number, dst: number, n: number) => void,
+  scalar: (v: number) => number,
+): tf.TensorInfo {
+  const out = backend.makeOutput(x.shape, 'float32');
+  // Views after the allocation: a heap that grows detaches older ones.
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+  const n = dst.length;
+  const n4 = n - (n % 4);
+  if (n4 > 0) simd(src.byteOffset, dst.byteOffset, n4);
+  for (let i = n4; i < n; i++) dst[i] = scalar(src[i]);
+  return out;
+}

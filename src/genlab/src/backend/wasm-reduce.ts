@@ -12,7 +12,7 @@
  * Other axes, dtypes and column counts that are not a multiple of 4 go to the built-in kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapFunction, simdModuleBytes, wasmOp, type Builtin, type KernelArgs, type WasmHeapBackend } from './wasm-heap';
+import { heapFunction, mapOnHeap, simdModuleBytes, wasmOp, type Builtin, type KernelArgs, type WasmHeapBackend } from './wasm-heap';
 
 const { get, set, simd, load, store } = wasmOp;
 const i32Const = (n: number) => [0x41, n]; // small non-negative constants only (one LEB128 byte)
@@ -98,16 +98,12 @@ export function leakyReluKernel(builtin: Builtin) {
     const backend = args.backend as unknown as WasmHeapBackend;
     const simdFn = x.dtype === 'float32' ? leakyReluFor(backend) : null;
     if (simdFn == null) return builtin(tf.LeakyRelu, args);
-    const out = backend.makeOutput(x.shape, 'float32');
-    const n = tf.util.sizeFromShape(x.shape);
-    const n4 = n - (n % 4);
-    if (n4 > 0) simdFn(backend.typedArrayFromHeap(x).byteOffset, backend.typedArrayFromHeap(out).byteOffset, n4, alpha);
-    if (n4 < n) {
-      const src = backend.typedArrayFromHeap(x);
-      const dst = backend.typedArrayFromHeap(out);
-      const a = Math.fround(alpha);
-      for (let i = n4; i < n; i++) dst[i] = src[i] < 0 ? Math.fround(a * src[i]) : src[i];
-    }
-    return out;
+    const a = Math.fround(alpha);
+    return mapOnHeap(
+      backend,
+      x,
+      (src, dst, n) => simdFn(src, dst, n, alpha),
+      (v) => (v < 0 ? Math.fround(a * v) : v),
+    );
   };
 }

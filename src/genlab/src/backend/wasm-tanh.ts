@@ -16,7 +16,7 @@
  * each operation), which is bit-identical to the SIMD lanes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapFunction, simdModuleBytes, wasmOp, type Builtin, type KernelArgs, type WasmHeapBackend } from './wasm-heap';
+import { heapFunction, mapOnHeap, simdModuleBytes, wasmOp, type Builtin, type KernelArgs, type WasmHeapBackend } from './wasm-heap';
 
 const fr = Math.fround;
 /** Numerator coefficients α1..α13 (odd powers), denominator β0..β6 (even powers). */
@@ -83,15 +83,6 @@ export function tanhKernel(builtin: Builtin) {
     const backend = args.backend as unknown as WasmHeapBackend;
     const simdFn = x.dtype === 'float32' ? simdTanhFor(backend) : null;
     if (simdFn == null) return builtin(tf.Tanh, args);
-    const out = backend.makeOutput(x.shape, 'float32');
-    const n = tf.util.sizeFromShape(x.shape);
-    const n4 = n - (n % 4);
-    if (n4 > 0) simdFn(backend.typedArrayFromHeap(x).byteOffset, backend.typedArrayFromHeap(out).byteOffset, n4);
-    if (n4 < n) {
-      const src = backend.typedArrayFromHeap(x);
-      const dst = backend.typedArrayFromHeap(out);
-      for (let i = n4; i < n; i++) dst[i] = tanhScalar(src[i]);
-    }
-    return out;
+    return mapOnHeap(backend, x, simdFn, tanhScalar);
   };
 }
