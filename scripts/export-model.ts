@@ -31,7 +31,7 @@ import {
 // Internal to the library (not its business to export); scripts may import it by path.
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { runCli, UsageError } from './cli-main';
-import { joinStages, type TrainingSummary } from './training-stages';
+import { joinStages, stageCommand, type TrainingSummary } from './training-stages';
 
 const USAGE = 'usage: npm run export:model -- <run dir> [--out DIR] [--scatter N]   (default --out static/models/<run name>)';
 
@@ -69,8 +69,10 @@ function trainingSummary(run: string, model: TrainedModel) {
   const state = JSON.parse(readFileSync(join(model.weights, 'state.json'), 'utf8')) as { epoch: number };
   const kept = epochs.filter((e) => e.epoch <= state.epoch);
   const round = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 1e4) / 1e4]));
+  const npmCommand = (command: unknown) => `npm run ${String(command).replace(/^train /, 'train -- ')}`;
+  const launches = c.launches as { command: string }[] | undefined;
   const summary = {
-    command: `npm run ${String(c.command).replace(/^train /, 'train -- ')}`,
+    command: stageCommand(npmCommand(c.command), state.epoch),
     commit: gitCommit(),
     epochs: state.epoch,
     steps: state.epoch * Math.floor(Number(c.trainSize) / Number(c.batchSize)),
@@ -82,6 +84,7 @@ function trainingSummary(run: string, model: TrainedModel) {
     device: c.device,
     startedAt: c.startedAt,
     resumedFrom: c.resumedFrom,
+    ...(launches ? { launches: launches.map((l) => ({ ...l, command: npmCommand(l.command) })) } : {}),
     ...(c.initFrom ? { initFrom: c.initFrom } : {}),
     finishedAt: statSync(join(model.weights, 'state.json')).mtime.toISOString(),
     lastEpoch: kept[kept.length - 1],

@@ -37,6 +37,7 @@ import {
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { progressCallbacks } from './progress';
 import { InitFromError, initFromPublished, runOrigin } from './train-init';
+import { launchHistory } from './train-launches';
 import { runCli, UsageError } from './cli-main';
 
 const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
@@ -219,6 +220,7 @@ async function main(): Promise<number> {
   });
 
   const progress = progressCallbacks(args.epochs);
+  const command = ['train', ...process.argv.slice(2)].join(' ');
   const common = {
     epochs: args.epochs,
     batchSize: args.batchSize,
@@ -231,14 +233,14 @@ async function main(): Promise<number> {
     onBatchEnd: progress.onBatchEnd,
     onEpochEnd: progress.onEpochEnd,
     config: {
-      command: ['train', ...process.argv.slice(2)].join(' '),
+      command,
       trainSize: train.size,
       backend: backend.name,
       device: backend.device,
       ...(args.learningRate === undefined ? {} : { learningRate: args.learningRate }),
       ...runOrigin(args.out, args.initFrom, args.resume),
       genlabVersion: version,
-      startedAt: new Date().toISOString(),
+      ...launchHistory(args.out, args.resume, { command, startedAt: new Date().toISOString(), device: backend.device }),
     },
   };
   const classifierFile = join(args.classifier, 'model.json');

@@ -20,6 +20,8 @@ export type TrainingStage = {
   startedAt?: unknown;
   finishedAt?: unknown;
   initFrom?: string;
+  /** Each launch of the stage as typed, when the run kept them (`npm run train` does). */
+  launches?: unknown[];
 };
 
 /** The part of `metadata.json`'s `training` that joining reads and writes. */
@@ -29,9 +31,32 @@ export type TrainingSummary = TrainingStage & {
   stages?: TrainingStage[];
 } & Record<string, unknown>;
 
+/**
+ * The command that reproduces a stage of `epochs` epochs: the one launched, with `--epochs` set to
+ * the epochs the stage kept. A long stage is often launched with a far target and stopped when it
+ * no longer improves; rerunning its command as typed would train past the published weights.
+ */
+export function stageCommand(command: string, epochs: number): string {
+  const flag = /--epochs(?:=|\s+)\S+/;
+  return flag.test(command) ? command.replace(flag, `--epochs ${epochs}`) : `${command} --epochs ${epochs}`;
+}
+
 function stageOf(s: TrainingSummary): TrainingStage {
-  const { command, commit, seed, epochs, steps, wallSeconds, backend, device, startedAt, finishedAt, initFrom } = s;
-  return { command, commit, seed, epochs, steps, wallSeconds, backend, device, startedAt, finishedAt, ...(initFrom ? { initFrom } : {}) };
+  const { command, commit, seed, epochs, steps, wallSeconds, backend, device, startedAt, finishedAt, initFrom, launches } = s;
+  return {
+    command: stageCommand(command, epochs),
+    commit,
+    seed,
+    epochs,
+    steps,
+    wallSeconds,
+    backend,
+    device,
+    startedAt,
+    finishedAt,
+    ...(initFrom ? { initFrom } : {}),
+    ...(launches ? { launches } : {}),
+  };
 }
 
 /**

@@ -111,7 +111,16 @@ test('a run started --init-from the published folder exports as one model traine
       [2, out],
     ],
   );
-  assert.match(both.stages[1].command, /--init-from .* --resume/);
+  assert.match(both.stages[1].command, /--epochs 2 .*--init-from .* --resume/);
+  // Both launches of the second stage, as typed, and the stage's start is the first one's.
+  assert.deepEqual(
+    both.stages[1].launches.map((l: { command: string; resumedFrom: number }) => [/--epochs (\d)/.exec(l.command)![1], l.resumedFrom]),
+    [
+      ['1', 0],
+      ['2', 1],
+    ],
+  );
+  assert.equal(both.stages[1].startedAt, both.stages[1].launches[0].startedAt);
   assert.equal(both.seed, 3);
 });
 

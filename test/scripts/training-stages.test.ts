@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { joinStages, type TrainingSummary } from '../../scripts/training-stages';
+import { joinStages, stageCommand, type TrainingSummary } from '../../scripts/training-stages';
 
 const stage = (command: string, epochs: number, from = 0): TrainingSummary => ({
   command,
@@ -28,9 +28,19 @@ test('three stages join into one count, one curve, and a list of the commands in
   assert.deepEqual(
     three.stages?.map((s) => [s.command, s.epochs, s.initFrom]),
     [
-      ['a', 30, undefined],
-      ['b', 5, 'published-a'],
-      ['c', 2, 'published-b'],
+      ['a --epochs 30', 30, undefined],
+      ['b --epochs 5', 5, 'published-a'],
+      ['c --epochs 2', 2, 'published-b'],
     ],
   );
+});
+
+test("a stage's command says how many epochs it kept, not the target it was launched with", () => {
+  assert.equal(stageCommand('npm run train -- gan --epochs 16 --seed 3 --resume', 4), 'npm run train -- gan --epochs 4 --seed 3 --resume');
+  assert.equal(stageCommand('npm run train -- gan --epochs=16 --resume', 10), 'npm run train -- gan --epochs 10 --resume');
+  assert.equal(stageCommand('npm run train -- gan --resume', 20), 'npm run train -- gan --resume --epochs 20');
+  const launched = { ...stage('train --epochs 16', 10), launches: [{ command: 'train --epochs 12' }, { command: 'train --epochs 16' }] };
+  const [first] = joinStages(launched, stage('next --epochs 9', 2)).stages!;
+  assert.equal(first.command, 'train --epochs 10');
+  assert.deepEqual(first.launches, launched.launches, 'the launches stay as typed');
 });
