@@ -70,6 +70,13 @@ test('metadata says how and when each model was trained, and describes the files
     // The demo's models were trained for 10+ epochs; a campaign model is published as far as it got.
     assert.ok(meta.training.epochs >= (name === 'gan-mlp' || name === 'vae-mlp-z2' ? 10 : 2), `${name}: ${meta.training.epochs} epochs`);
     assert.ok(!Number.isNaN(Date.parse(meta.training.finishedAt)));
+    // Each stage (the model itself when it had one) started before it finished, and its command trains
+    // the epochs it kept: a stage stopped early must not be reproduced by its launch target.
+    for (const s of meta.training.stages ?? [meta.training]) {
+      assert.ok(Date.parse(s.startedAt) < Date.parse(s.finishedAt), `${name}: started ${s.startedAt}, finished ${s.finishedAt}`);
+      if (meta.training.stages) assert.match(s.command, new RegExp(`--epochs ${s.epochs}( |$)`), `${name}: ${s.command}`);
+    }
+    assert.ok(Date.parse(meta.training.startedAt) <= Date.parse(meta.training.stages?.[0].startedAt ?? meta.training.startedAt));
     assert.equal(meta.prior.distribution, 'N(0, I)');
     assert.equal(meta.weights.dtype, 'float16');
     let bytes = 0;
