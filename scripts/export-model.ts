@@ -109,16 +109,18 @@ async function exportGan(model: TrainedModel, out: string) {
   const flat = model.generator!.outputs[0].shape.length === 2;
   // The discriminator is not needed to sample, but without it training cannot continue elsewhere
   // (npm run train -- … --init-from this folder): a run folder does not outlive its machine.
+  const batchNorm = model.description.discriminatorBatchNorm === true;
   const checkpointD = join(model.weights, 'discriminator');
   let discriminator: { folder: string; bytes: number; use: string } | undefined;
   if (model.kind === 'run' && existsSync(join(checkpointD, 'model.json'))) {
     const d = await tf.loadLayersModel(fileSystemHandler(checkpointD));
     const { bytes: dBytes } = await exportWebModel(d, join(out, 'discriminator'), { weights: 'float16' });
     d.dispose();
-    discriminator = { folder: 'discriminator', bytes: dBytes, use: 'continuing training: npm run train -- gan --init-from <this folder>' };
+    const flags = `--model ${model.architecture}${batchNorm ? ' --discriminator-batch-norm' : ''}`;
+    discriminator = { folder: 'discriminator', bytes: dBytes, use: `continuing training: npm run train -- gan ${flags} --init-from <this folder>` };
   }
   return {
-    model: `GAN generator (${model.architecture}), createGan('${model.architecture}')`,
+    model: `GAN generator (${model.architecture}), createGan('${model.architecture}'${batchNorm ? ', { discriminatorBatchNorm: true }' : ''})`,
     output: `${flat ? 'flat 784 pixels' : '28×28×1 image'} in [-1, 1] (tanh); shown as (x + 1) / 2`,
     weights: { dtype: 'float16', bytes, maxAbsOutputError: await float16Error(model.generator!, dir, model.latentDim) },
     ...(model.description.emaDecay

@@ -36,7 +36,7 @@ export async function initFromPublished(dir: string, networks: Record<string, tf
       const found = weights.map((w) => w.shape.join('×'));
       if (expected.join() !== found.join())
         throw new InitFromError(
-          `--init-from ${dir}: its ${name} has weights [${found.join(', ')}], this model [${expected.join(', ')}] (another --model or size?)`,
+          `--init-from ${dir}: its ${name} has weights [${found.join(', ')}], this model [${expected.join(', ')}] (another --model or size, or --discriminator-batch-norm?)`,
         );
       net.setWeights(weights);
       done.push(name);

@@ -37,7 +37,7 @@ import {
 import { writeFileAtomic } from '../src/genlab/src/train/write-atomic';
 import { progressCallbacks } from './progress';
 import { InitFromError, initFromPublished, runOrigin } from './train-init';
-import { launchHistory } from './train-launches';
+import { launchHistory, resumedConfig } from './train-launches';
 import { runCli, UsageError } from './cli-main';
 
 const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
@@ -58,6 +58,9 @@ const USAGE = `usage: npm run train -- <gan|vae|diffusion> [options]
                        or GENLAB_BACKEND)
   --learning-rate X    Adam's step size (default 2e-4 for gan, as Radford et al.; 1e-3 for vae
                        and diffusion); a smaller one for a later stage, e.g. 5e-5 with --init-from
+  --discriminator-batch-norm
+                       gan --model dcgan: batch normalization after the discriminator's second
+                       convolution, as Radford et al.; default off, as the source article
   --ema-decay D        gan: also keep an exponential moving average of the generator's weights
                        (e.g. 0.999), which the grids, scores and export use; default off.
                        diffusion: the average's decay (default 0.999)
@@ -123,6 +126,7 @@ function parse(argv: string[]) {
         seed: { type: 'string' },
         'learning-rate': { type: 'string' },
         'ema-decay': { type: 'string' },
+        'discriminator-batch-norm': { type: 'boolean' },
         threads: { type: 'string' },
         'data-dir': { type: 'string' },
         out: { type: 'string' },
@@ -165,6 +169,8 @@ function parse(argv: string[]) {
   const emaDecay = v['ema-decay'] === undefined ? undefined : Number(v['ema-decay']);
   if (emaDecay !== undefined && !(v['ema-decay']!.trim() !== '' && emaDecay > 0 && emaDecay < 1))
     throw new UsageError(`--ema-decay must be a number between 0 and 1, got '${v['ema-decay']}'`);
+  if (v['discriminator-batch-norm'] && !(family === 'gan' && model === 'dcgan'))
+    throw new UsageError('--discriminator-batch-norm applies to gan --model dcgan only');
   if (v.hidden !== undefined && !(family === 'vae' && model === 'mlp')) throw new UsageError('--hidden applies to vae --model mlp only');
   const hidden = v.hidden?.split(',').map((h) => positiveInt('hidden', h.trim(), 0));
   return {
@@ -183,6 +189,7 @@ function parse(argv: string[]) {
     seed,
     learningRate: positiveNumber('learning-rate', v['learning-rate']),
     emaDecay,
+    discriminatorBatchNorm: v['discriminator-batch-norm'] ?? false,
     threads: v.threads === undefined ? undefined : positiveInt('threads', v.threads, 1),
     dataDir: v['data-dir'],
     out: v.out ?? join('runs', `${family}-${model}${v.conditional ? '-conditional' : ''}-seed${seed}`),
@@ -219,6 +226,11 @@ async function main(): Promise<number> {
     controller.abort();
   });
 
+  const ganOptions = { latentDim: args.latentDim, seed: args.seed, discriminatorBatchNorm: args.discriminatorBatchNorm };
+  // A checkpoint restores by position: a discriminator with batch normalization has three more tensors.
+  const resumed = resumedConfig(args.out, args.resume);
+  if (resumed && Boolean(resumed.discriminatorBatchNorm) !== args.discriminatorBatchNorm)
+    throw new UsageError(`${args.out} was trained ${resumed.discriminatorBatchNorm ? 'with' : 'without'} --discriminator-batch-norm; resume it the same way`);
   const progress = progressCallbacks(args.epochs);
   const command = ['train', ...process.argv.slice(2)].join(' ');
   const common = {
@@ -238,6 +250,7 @@ async function main(): Promise<number> {
       backend: backend.name,
       device: backend.device,
       ...(args.learningRate === undefined ? {} : { learningRate: args.learningRate }),
+      ...(args.discriminatorBatchNorm ? { discriminatorBatchNorm: true } : {}),
       ...runOrigin(args.out, args.initFrom, args.resume),
       genlabVersion: version,
       ...launchHistory(args.out, args.resume, { command, startedAt: new Date().toISOString(), device: backend.device }),
@@ -261,7 +274,7 @@ async function main(): Promise<number> {
   }
   /** A generator of the run's architecture to hold the weight average (trainGan copies the weights in). */
   function generatorCopy(): tf.LayersModel {
-    const { generator, discriminator } = createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed });
+    const { generator, discriminator } = createGan(args.model as 'mlp' | 'dcgan', ganOptions);
     discriminator.dispose();
     return generator;
   }
@@ -276,7 +289,7 @@ async function main(): Promise<number> {
           scoreSamples: diffusionEpochScores(classifier, mnist),
         })
       : args.family === 'gan'
-        ? await trainGan(await initialized(createGan(args.model as 'mlp' | 'dcgan', { latentDim: args.latentDim, seed: args.seed })), train, {
+        ? await trainGan(await initialized(createGan(args.model as 'mlp' | 'dcgan', ganOptions)), train, {
             ...common,
             lossKind: args.loss,
             scoreGenerator,

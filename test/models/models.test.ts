@@ -96,6 +96,35 @@ describe('GAN models', () => {
     disposeGan(gan);
   });
 
+  test("createGan('dcgan', { discriminatorBatchNorm }): Radford et al.'s batch normalization in D, the same first layer and generator", () => {
+    const plain = createGan('dcgan', { seed: 5 });
+    const normed = createGan('dcgan', { seed: 5, discriminatorBatchNorm: true });
+    const kinds = (m: tf.LayersModel) => m.layers.map((l) => l.getClassName());
+    assert.deepEqual(kinds(normed.discriminator), ['Conv2D', 'LeakyReLU', 'Conv2D', 'BatchNormalization', 'LeakyReLU', 'Flatten', 'Dense']);
+    assert.deepEqual(kinds(plain.discriminator), ['Conv2D', 'LeakyReLU', 'Conv2D', 'LeakyReLU', 'Flatten', 'Dense']);
+    // β takes the second convolution's bias over (γ, β, then the moving statistics, which are not trained);
+    // every other weight starts as without normalization.
+    const shapes = (m: tf.LayersModel) => m.weights.map((w) => w.shape.join('×'));
+    assert.deepEqual(shapes(normed.discriminator), ['5×5×1×64', '64', '5×5×64×128', '128', '128', '6272×1', '1', '128', '128']);
+    assertSameWeights(normed.generator, plain.generator);
+    const [a, b] = [plain, normed].map((g) => g.discriminator.getWeights());
+    for (const [i, j] of [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [4, 5],
+      [5, 6],
+    ])
+      assert.deepEqual(a[i].dataSync(), b[j].dataSync(), `weight ${i}`);
+    // In training mode each batch is normalized by its own statistics: D's logits stay finite and [n, 1].
+    const logits = tf.tidy(() => normed.discriminator.apply(tf.randomUniform([4, 28, 28, 1], -1, 1, 'float32', 3), { training: true }) as tf.Tensor);
+    check(logits, [4, 1]);
+    logits.dispose();
+    assert.throws(() => createGan('mlp', { discriminatorBatchNorm: true }), /applies to the dcgan architecture, not 'mlp'/);
+    disposeGan(plain);
+    disposeGan(normed);
+  });
+
   test('an unknown architecture is an error', () => {
     assert.throws(() => createGan('resnet' as never), /unknown GAN architecture 'resnet'/);
     assert.throws(() => createVae('rnn' as never), /unknown VAE architecture 'rnn'/);

@@ -45,6 +45,7 @@ describe('bad input gets a usage message and exit code 2', () => {
     [['vae', '--ema-decay', '0.99'], /--ema-decay applies to gan and diffusion only/],
     [['gan', '--ema-decay', '1'], /--ema-decay must be a number between 0 and 1, got '1'/],
     [['vae', '--learning-rate=fast'], /--learning-rate must be a positive number, got 'fast'/],
+    [['gan', '--discriminator-batch-norm'], /--discriminator-batch-norm applies to gan --model dcgan only/],
   ] as const) {
     test(args.join(' ') || '(no arguments)', () => {
       const r = train([...args]);
@@ -263,4 +264,30 @@ describe('--init-from: a new run starts from a published model', () => {
     assert.match(none.stderr, /expected a published model folder \(metadata\.json, from npm run export:model\)/);
     assert.doesNotMatch(none.stderr + wrong.stderr, /\n\s+at /, 'no stack trace');
   });
+});
+
+test("--discriminator-batch-norm trains Radford et al.'s discriminator, is recorded, and a resume must say it again", () => {
+  const out = join(tmp(), 'dcgan-bn');
+  const args = ['gan', '--model', 'dcgan', '--train-limit', '64', '--batch-size', '32', '--classifier', 'none', '--parzen-every', '0', '--threads', '1'];
+  const r = train([...args, '--discriminator-batch-norm', '--epochs', '1', '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).discriminatorBatchNorm, true);
+  const saved = JSON.parse(readFileSync(join(out, 'checkpoints', 'epoch-001', 'discriminator', 'model.json'), 'utf8'));
+  const layers = saved.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name);
+  assert.ok(layers.includes('BatchNormalization'), layers.join());
+  const forgot = train([...args, '--epochs', '2', '--out', out, '--resume']);
+  assert.equal(forgot.status, 2);
+  assert.match(forgot.stderr, /was trained with --discriminator-batch-norm; resume it the same way/);
+  const resumed = train([...args, '--discriminator-batch-norm', '--epochs', '2', '--out', out, '--resume']);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stdout, /resumed from epoch 1/);
+  const published = join(tmp(), 'published');
+  const e = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/export-model.ts', out, '--out', published], {
+    encoding: 'utf8',
+    env: { ...process.env, GENLAB_BACKEND: 'wasm' },
+  });
+  assert.equal(e.status, 0, e.stderr);
+  const meta = JSON.parse(readFileSync(join(published, 'metadata.json'), 'utf8'));
+  assert.match(meta.model, /discriminatorBatchNorm: true/);
+  assert.match(meta.discriminator.use, /--model dcgan --discriminator-batch-norm --init-from/);
 });

@@ -8,6 +8,13 @@ export interface GanOptions {
   /** Size of z. 100 in Goodfellow et al. 2014 and in DCGAN. */
   latentDim?: number;
   seed?: number;
+  /**
+   * `dcgan` only: batch normalization after the discriminator's second convolution, as Radford et
+   * al. 2015 put it in every layer but D's input. Off by default, as in the source article: the
+   * published DCGAN was trained without it. Real and fake batches go through D separately, so each
+   * is normalized with its own statistics, as in the paper.
+   */
+  discriminatorBatchNorm?: boolean;
 }
 
 export interface Gan {
@@ -75,14 +82,16 @@ export function dcganGenerator(latentDim = 100, seed = 0): tf.LayersModel {
  * linear output logit instead of a sigmoid so the loss can be computed stably from logits. Its
  * dropout is left out: the DCGAN paper uses none, and unseeded dropout would break reproducibility.
  */
-export function dcganDiscriminator(seed = 0): tf.LayersModel {
+export function dcganDiscriminator(seed = 0, batchNorm = false): tf.LayersModel {
   const init = new SeededInit(seed, 'discriminator');
   return tf.sequential({
     name: 'dcgan_discriminator',
     layers: [
       tf.layers.conv2d({ inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1], filters: 64, kernelSize: 5, strides: 2, padding: 'same', kernelInitializer: init.normal() }),
       tf.layers.leakyReLU({ alpha: 0.2 }),
-      tf.layers.conv2d({ filters: 128, kernelSize: 5, strides: 2, padding: 'same', kernelInitializer: init.normal() }),
+      // Batch normalization's shift β makes the convolution's bias redundant.
+      tf.layers.conv2d({ filters: 128, kernelSize: 5, strides: 2, padding: 'same', useBias: !batchNorm, kernelInitializer: init.normal() }),
+      ...(batchNorm ? [tf.layers.batchNormalization()] : []),
       tf.layers.leakyReLU({ alpha: 0.2 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 1, kernelInitializer: init.normal() }),
@@ -94,11 +103,13 @@ export function dcganDiscriminator(seed = 0): tf.LayersModel {
 export function createGan(architecture: GanArchitecture, options: GanOptions = {}): Gan {
   const latentDim = options.latentDim ?? 100;
   const seed = options.seed ?? 0;
+  if (options.discriminatorBatchNorm && architecture !== 'dcgan')
+    throw new Error(`discriminatorBatchNorm applies to the dcgan architecture, not '${architecture}'`);
   if (architecture === 'mlp') {
     return { architecture, latentDim, generator: mlpGenerator(latentDim, undefined, seed), discriminator: mlpDiscriminator(undefined, seed) };
   }
   if (architecture === 'dcgan') {
-    return { architecture, latentDim, generator: dcganGenerator(latentDim, seed), discriminator: dcganDiscriminator(seed) };
+    return { architecture, latentDim, generator: dcganGenerator(latentDim, seed), discriminator: dcganDiscriminator(seed, options.discriminatorBatchNorm) };
   }
   throw new Error(`unknown GAN architecture '${architecture as string}' (expected mlp or dcgan)`);
 }
