@@ -81,6 +81,8 @@ export function dcganGenerator(latentDim = 100, seed = 0): tf.LayersModel {
  * The article's discriminator, corrected: LeakyReLU slope 0.2 (not 0.01) as in Radford et al., and a
  * linear output logit instead of a sigmoid so the loss can be computed stably from logits. Its
  * dropout is left out: the DCGAN paper uses none, and unseeded dropout would break reproducibility.
+ * With `batchNorm`, Radford et al.'s normalization follows the second convolution
+ * (`GanOptions.discriminatorBatchNorm`).
  */
 export function dcganDiscriminator(seed = 0, batchNorm = false): tf.LayersModel {
   const init = new SeededInit(seed, 'discriminator');
