@@ -10,9 +10,9 @@ export interface GanOptions {
   seed?: number;
   /**
    * `dcgan` only: batch normalization after the discriminator's second convolution, as Radford et
-   * al. 2015 put it in every layer but D's input. Off by default, as in the source article: the
-   * published DCGAN was trained without it. Real and fake batches go through D separately, so each
-   * is normalized with its own statistics, as in the paper.
+   * al. 2015 put it in every layer but D's input (D's first convolution is its input layer). Off by
+   * default, as in the source article. Real and fake batches go through D separately, so each is
+   * normalized with its own statistics, as in the paper.
    */
   discriminatorBatchNorm?: boolean;
 }
